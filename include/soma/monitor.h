@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/**
+ * @file monitor.h
+ * Recordings and the files they are streamed to.
+ *
+ * Recordings are declared on the network, then soma_network_open_outputs()
+ * opens their files in a directory; every step appends to them, so memory does
+ * not grow with the length of a run. Each file is written as NAME.part and
+ * renamed to NAME by soma_network_close_outputs(): an interrupted run never
+ * leaves a half-written file under a final name.
+ *
+ * Files (the contract tools and tests read):
+ *  - spikes.csv  header `t_ms,population,index`; one row per spike, ordered by
+ *    time, then population (in order of adding), then index; t_ms is the spike
+ *    time t_{n+1} (see network.h).
+ *  - rates.csv   `t_ms` then one column per spike-recorded population: the
+ *    population rate in Hz at every step t_n (n = 0 .. steps), as the seed's
+ *    `bp.measure.firing_rate(spikes, width)`: the fraction of the population
+ *    spiking per step, summed over a centred window of 2*floor(width/(2 dt))+1
+ *    steps, times 1000/width (zero outside the run). A spike at t_{n+1} counts
+ *    at step n+1.
+ *  - POP.VAR.csv `t_ms` then one column per recorded neuron (header: the
+ *    neuron's index); one row every k steps starting at t = 0.
+ */
+#ifndef SOMA_MONITOR_H
+#define SOMA_MONITOR_H
+
+#include <stdint.h>
+
+#include "soma/network.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Kinds of recording. */
+typedef enum soma_monitor_kind {
+	SOMA_MONITOR_SPIKES = 0, /**< spikes (and population rate) of a population */
+	SOMA_MONITOR_STATE = 1   /**< a state variable of chosen neurons */
+} soma_monitor_kind;
+
+/** What a recording is. Strings are owned by the network. */
+typedef struct soma_monitor_info {
+	soma_monitor_kind kind;
+	int population;        /**< population index */
+	const char *variable;  /**< state variable (SOMA_MONITOR_STATE), else NULL */
+	const char *unit;      /**< the variable's unit, else NULL */
+	uint32_t n_neurons;    /**< recorded neurons (state) */
+	uint32_t every;        /**< sampling period in steps (state) */
+	double rate_window_ms; /**< rate window width, ms (spikes) */
+	const char *path;      /**< final path of the data file once outputs are
+				    open (spikes.csv or POP.VAR.csv), else NULL */
+} soma_monitor_info;
+
+/**
+ * Record the spikes of @p pop, and its population rate with a sliding window
+ * of @p rate_window_ms ms (> 0; the seed uses 5 ms).
+ * @return SOMA_OK, SOMA_ENOENT, SOMA_ERANGE (window), SOMA_EEXIST (already
+ *         recorded), SOMA_ESTATE (outputs open), SOMA_ENOMEM
+ */
+int soma_network_record_spikes(soma_network *net, int pop,
+			       double rate_window_ms, int *out_id);
+
+/**
+ * Record state variable @p var of @p n neurons of @p pop (indices in
+ * @p neurons; NULL with n 0 for all) every @p every steps (>= 1), from t = 0.
+ * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (index out of range, every 0),
+ *         SOMA_EEXIST (same population and variable twice), SOMA_ESTATE, SOMA_ENOMEM
+ */
+int soma_network_record_state(soma_network *net, int pop, const char *var,
+			      const uint32_t *neurons, uint32_t n,
+			      uint32_t every, int *out_id);
+
+/** Number of recordings. */
+int soma_network_monitor_count(const soma_network *net);
+
+/** Describe recording @p id: SOMA_OK or SOMA_ENOENT. */
+int soma_network_monitor_info(const soma_network *net, int id,
+			      soma_monitor_info *out);
+
+/**
+ * Create directory @p dir (and its parents) if needed and open the files of
+ * every recording under temporary names; the state at t = 0 is written.
+ * @return SOMA_OK, SOMA_EIO (message names the path and the system error),
+ *         SOMA_ESTATE (already open), SOMA_ENOMEM
+ */
+int soma_network_open_outputs(soma_network *net, const char *dir);
+
+/** Path of rates.csv when outputs are open and a spike recording exists, else NULL. */
+const char *soma_network_rates_path(const soma_network *net);
+
+/**
+ * Write the tail of the rates, flush, close and rename every output file to
+ * its final name. @return SOMA_OK, SOMA_EIO, SOMA_ESTATE (not open)
+ */
+int soma_network_close_outputs(soma_network *net);
+
+/**
+ * Write summary.json to @p path (atomically): soma version, model file, seed,
+ * dt_ms, duration_ms (simulated so far), steps, wall_s, per population size,
+ * spikes, mean_rate_hz, per projection synapses.
+ * @param model_file  shown as given; may be NULL
+ * @param wall_s      wall-clock seconds of the run, s
+ * @return SOMA_OK or SOMA_EIO
+ */
+int soma_network_write_summary(const soma_network *net, const char *path,
+			       const char *model_file, double wall_s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The built-in model registry and descriptor helpers (model.h). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+/* Every built-in model, in the order `soma models` lists them. Adding a
+ * model: write src/models/<kind>/<name>.c exporting a descriptor, declare it
+ * in internal.h, list it here. */
+static const soma_model *const registry[] = {
+	&soma__model_lif,
+	&soma__model_poisson,
+	&soma__model_exponential,
+};
+
+size_t soma_model_count(void)
+{
+	return sizeof(registry) / sizeof(registry[0]);
+}
+
+const soma_model *soma_model_at(size_t i)
+{
+	return i < soma_model_count() ? registry[i] : NULL;
+}
+
+const soma_model *soma_model_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; i < soma_model_count(); i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
+static int var_index(const soma_var_info *v, size_t n, const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int soma_model_param_index(const soma_model *m, const char *name)
+{
+	return m ? var_index(m->params, m->n_params, name) : -1;
+}
+
+int soma_model_state_index(const soma_model *m, const char *name)
+{
+	return m ? var_index(m->state, m->n_state, name) : -1;
+}
+
+int soma_var_in_range(const soma_var_info *v, double x)
+{
+	if (isnan(x))
+		return 0;
+	if (x < v->min || ((v->flags & SOMA_VAR_MIN_OPEN) && x == v->min))
+		return 0;
+	if (x > v->max || ((v->flags & SOMA_VAR_MAX_OPEN) && x == v->max))
+		return 0;
+	if ((v->flags & SOMA_VAR_INTEGER) && x != floor(x))
+		return 0;
+	return 1;
+}
+
+static void fmt_bound(char *buf, size_t len, double x)
+{
+	if (isinf(x))
+		snprintf(buf, len, "%sinf", x < 0 ? "-" : "");
+	else
+		snprintf(buf, len, "%g", x);
+}
+
+char *soma_var_range_str(const soma_var_info *v, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	int lo_open = (v->flags & SOMA_VAR_MIN_OPEN) || isinf(v->min);
+	int hi_open = (v->flags & SOMA_VAR_MAX_OPEN) || isinf(v->max);
+	const char *unit = v->unit ? v->unit : "";
+
+	if (strcmp(unit, SOMA_UNIT_WEIGHT) == 0)
+		unit = "pA or nS";
+	fmt_bound(lo, sizeof(lo), v->min);
+	fmt_bound(hi, sizeof(hi), v->max);
+	snprintf(buf, len, "%c%s, %s%c%s%s%s", lo_open ? '(' : '[', lo, hi,
+		 hi_open ? ')' : ']', *unit ? " " : "", unit,
+		 (v->flags & SOMA_VAR_INTEGER) ? ", integer" : "");
+	return buf;
+}
+
+const char *soma_model_kind_name(soma_model_kind kind)
+{
+	switch (kind) {
+	case SOMA_MODEL_NEURON:
+		return "neuron";
+	case SOMA_MODEL_SOURCE:
+		return "source";
+	case SOMA_MODEL_SYNAPSE:
+		return "synapse";
+	}
+	return "unknown";
+}

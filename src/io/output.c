@@ -1,0 +1,554 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Recordings streamed to CSV files, and summary.json (monitor.h).
+ * Every file is written as NAME.part and renamed when complete.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "core/internal.h"
+
+/* ---- recordings --------------------------------------------------------- */
+
+void soma__monitor_free(struct soma__monitor *m)
+{
+	if (m->f)
+		fclose(m->f);
+	if (m->tmp)
+		remove(m->tmp);
+	free(m->neurons);
+	free(m->counts);
+	free(m->path);
+	free(m->tmp);
+	memset(m, 0, sizeof(*m));
+}
+
+static int add_monitor(soma_network *net, struct soma__monitor *m, int *out_id)
+{
+	if (soma__grow((void **)&net->mons, net->n_mons, sizeof(*net->mons))) {
+		free(m->neurons);
+		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
+	}
+	net->mons[net->n_mons] = *m;
+	if (out_id)
+		*out_id = net->n_mons;
+	net->n_mons++;
+	return SOMA_OK;
+}
+
+int soma_network_record_spikes(soma_network *net, int pop,
+			       double rate_window_ms, int *out_id)
+{
+	struct soma__monitor m = { 0 };
+
+	if (!net)
+		return SOMA_EINVAL;
+	if (pop < 0 || pop >= net->n_pops)
+		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
+	if (net->out)
+		return soma__seterr(net, SOMA_ESTATE,
+				    "recordings must be declared before the outputs are opened");
+	if (!(rate_window_ms > 0) || !isfinite(rate_window_ms))
+		return soma__seterr(net, SOMA_ERANGE,
+				    "rate window %g ms is out of range: must be in (0, inf) ms",
+				    rate_window_ms);
+	for (int k = 0; k < net->n_mons; k++)
+		if (net->mons[k].kind == SOMA_MONITOR_SPIKES && net->mons[k].pop == pop)
+			return soma__seterr(net, SOMA_EEXIST,
+					    "the spikes of '%s' are already recorded",
+					    net->pops[pop]->name);
+	m.kind = SOMA_MONITOR_SPIKES;
+	m.pop = pop;
+	m.var = -1;
+	m.window_ms = rate_window_ms;
+	return add_monitor(net, &m, out_id);
+}
+
+int soma_network_record_state(soma_network *net, int pop, const char *var,
+			      const uint32_t *neurons, uint32_t n,
+			      uint32_t every, int *out_id)
+{
+	struct soma__monitor m = { 0 };
+	struct soma__pop *p;
+	int k;
+
+	if (!net)
+		return SOMA_EINVAL;
+	if (pop < 0 || pop >= net->n_pops)
+		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
+	p = net->pops[pop];
+	if (net->out)
+		return soma__seterr(net, SOMA_ESTATE,
+				    "recordings must be declared before the outputs are opened");
+	k = soma_model_state_index(p->model, var);
+	if (k < 0)
+		return soma__seterr(net, SOMA_ENOENT,
+				    "population '%s': model '%s' has no state variable '%s'",
+				    p->name, p->model->name, var ? var : "");
+	if (every == 0)
+		return soma__seterr(net, SOMA_EINVAL,
+				    "recording %s.%s: every must be >= 1 step", p->name, var);
+	if (n && !neurons)
+		return soma__seterr(net, SOMA_EINVAL, "recording %s.%s: no neuron list",
+				    p->name, var);
+	for (uint32_t q = 0; q < n; q++)
+		if (neurons[q] >= p->n)
+			return soma__seterr(net, SOMA_EINVAL,
+					    "recording %s.%s: neuron index %u is out of range: must be in [0, %u]",
+					    p->name, var, neurons[q], p->n - 1);
+	for (int q = 0; q < net->n_mons; q++)
+		if (net->mons[q].kind == SOMA_MONITOR_STATE &&
+		    net->mons[q].pop == pop && net->mons[q].var == k)
+			return soma__seterr(net, SOMA_EEXIST,
+					    "%s.%s is already recorded", p->name, var);
+	m.kind = SOMA_MONITOR_STATE;
+	m.pop = pop;
+	m.var = k;
+	m.every = every;
+	m.n_neurons = n ? n : p->n;
+	m.neurons = malloc(m.n_neurons * sizeof(uint32_t));
+	if (!m.neurons)
+		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
+	for (uint32_t q = 0; q < m.n_neurons; q++)
+		m.neurons[q] = n ? neurons[q] : q;
+	return add_monitor(net, &m, out_id);
+}
+
+int soma_network_monitor_count(const soma_network *net)
+{
+	return net ? net->n_mons : 0;
+}
+
+int soma_network_monitor_info(const soma_network *net, int id,
+			      soma_monitor_info *out)
+{
+	const struct soma__monitor *m;
+	const soma_model *model;
+
+	if (!net || id < 0 || id >= net->n_mons || !out)
+		return SOMA_ENOENT;
+	m = &net->mons[id];
+	model = net->pops[m->pop]->model;
+	memset(out, 0, sizeof(*out));
+	out->kind = m->kind;
+	out->population = m->pop;
+	if (m->kind == SOMA_MONITOR_STATE) {
+		out->variable = model->state[m->var].name;
+		out->unit = model->state[m->var].unit;
+		out->n_neurons = m->n_neurons;
+		out->every = m->every;
+	} else {
+		out->rate_window_ms = m->window_ms;
+	}
+	out->path = m->kind == SOMA_MONITOR_SPIKES ?
+			    (net->out ? net->out->spikes_path : NULL) :
+			    m->path;
+	return SOMA_OK;
+}
+
+/* ---- files -------------------------------------------------------------- */
+
+static char *join(const char *dir, const char *name, const char *suffix)
+{
+	size_t n = strlen(dir) + strlen(name) + strlen(suffix) + 2;
+	char *s = malloc(n);
+
+	if (s)
+		snprintf(s, n, "%s/%s%s", dir, name, suffix);
+	return s;
+}
+
+static int mkdirs(const char *dir)
+{
+	char *p = soma__strdup(dir), *q;
+	int rc = 0;
+
+	if (!p)
+		return ENOMEM;
+	for (q = p + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = 0;
+		if (mkdir(p, 0777) && errno != EEXIST)
+			rc = errno;
+		*q = '/';
+		if (rc)
+			break;
+	}
+	if (!rc && mkdir(p, 0777) && errno != EEXIST)
+		rc = errno;
+	free(p);
+	return rc;
+}
+
+/* Open @final's temporary file; both paths are stored through @path and @tmp. */
+static FILE *open_part(soma_network *net, const char *dir, const char *name,
+		       char **path, char **tmp, int *rc)
+{
+	FILE *f;
+
+	*path = join(dir, name, "");
+	*tmp = join(dir, name, ".part");
+	if (!*path || !*tmp) {
+		*rc = soma__seterr(net, SOMA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	f = fopen(*tmp, "w");
+	if (!f)
+		*rc = soma__seterr(net, SOMA_EIO, "cannot write '%s': %s", *tmp,
+				   strerror(errno));
+	return f;
+}
+
+static int spike_monitors(const soma_network *net)
+{
+	int n = 0;
+
+	for (int k = 0; k < net->n_mons; k++)
+		n += net->mons[k].kind == SOMA_MONITOR_SPIKES;
+	return n;
+}
+
+/* Half width h of a rate window: 2h+1 steps, as bp.measure.firing_rate. */
+static uint32_t half_window(const soma_network *net, double width)
+{
+	return (uint32_t)floor(width / 2 / net->dt + 1e-9);
+}
+
+static uint32_t max_half_window(const soma_network *net)
+{
+	uint32_t h = 0;
+
+	for (int k = 0; k < net->n_mons; k++)
+		if (net->mons[k].kind == SOMA_MONITOR_SPIKES) {
+			uint32_t x = half_window(net, net->mons[k].window_ms);
+			h = x > h ? x : h;
+		}
+	return h;
+}
+
+static void write_state_row(soma_network *net, struct soma__monitor *m)
+{
+	const double *x = net->pops[m->pop]->state[m->var];
+
+	fprintf(m->f, "%.12g", (double)net->step * net->dt);
+	for (uint32_t q = 0; q < m->n_neurons; q++)
+		fprintf(m->f, ",%.10g", x[m->neurons[q]]);
+	fputc('\n', m->f);
+}
+
+int soma_network_open_outputs(soma_network *net, const char *dir)
+{
+	struct soma__outputs *o;
+	uint32_t ring;
+	int rc = SOMA_OK, e;
+
+	if (!net || !dir)
+		return SOMA_EINVAL;
+	if (net->out)
+		return soma__seterr(net, SOMA_ESTATE, "outputs are already open");
+	e = mkdirs(dir);
+	if (e)
+		return soma__seterr(net, SOMA_EIO, "cannot create directory '%s': %s",
+				    dir, strerror(e));
+	o = calloc(1, sizeof(*o));
+	if (!o)
+		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
+	net->out = o;
+	o->start = net->step;
+	o->rate_next = net->step;
+	o->dir = soma__strdup(dir);
+	if (!o->dir) {
+		rc = soma__seterr(net, SOMA_ENOMEM, "out of memory");
+		goto fail;
+	}
+	ring = 2 * max_half_window(net) + 1;
+	if (spike_monitors(net)) {
+		o->spikes = open_part(net, dir, "spikes.csv", &o->spikes_path,
+				      &o->spikes_tmp, &rc);
+		if (!o->spikes)
+			goto fail;
+		fputs("t_ms,population,index\n", o->spikes);
+		o->rates = open_part(net, dir, "rates.csv", &o->rates_path,
+				     &o->rates_tmp, &rc);
+		if (!o->rates)
+			goto fail;
+		fputs("t_ms", o->rates);
+		for (int k = 0; k < net->n_mons; k++)
+			if (net->mons[k].kind == SOMA_MONITOR_SPIKES)
+				fprintf(o->rates, ",%s", net->pops[net->mons[k].pop]->name);
+		fputc('\n', o->rates);
+	}
+	for (int k = 0; k < net->n_mons; k++) {
+		struct soma__monitor *m = &net->mons[k];
+		if (m->kind == SOMA_MONITOR_SPIKES) {
+			m->win = ring;
+			m->counts = calloc(ring, sizeof(uint32_t));
+			if (!m->counts) {
+				rc = soma__seterr(net, SOMA_ENOMEM, "out of memory");
+				goto fail;
+			}
+			continue;
+		}
+		{
+			const struct soma__pop *p = net->pops[m->pop];
+			char name[512];
+			snprintf(name, sizeof(name), "%s.%s.csv", p->name,
+				 p->model->state[m->var].name);
+			m->f = open_part(net, dir, name, &m->path, &m->tmp, &rc);
+			if (!m->f)
+				goto fail;
+			fputs("t_ms", m->f);
+			for (uint32_t q = 0; q < m->n_neurons; q++)
+				fprintf(m->f, ",%u", m->neurons[q]);
+			fputc('\n', m->f);
+			write_state_row(net, m);
+		}
+	}
+	return SOMA_OK;
+fail:
+	soma__outputs_free(net);
+	return rc;
+}
+
+const char *soma_network_rates_path(const soma_network *net)
+{
+	return net && net->out ? net->out->rates_path : NULL;
+}
+
+/* Emit the rate row of step m; counts after @last are zero. */
+static void write_rate_row(soma_network *net, uint64_t m, uint64_t last)
+{
+	struct soma__outputs *o = net->out;
+
+	fprintf(o->rates, "%.12g", (double)m * net->dt);
+	for (int k = 0; k < net->n_mons; k++) {
+		struct soma__monitor *mon = &net->mons[k];
+		uint64_t h, sum = 0;
+
+		if (mon->kind != SOMA_MONITOR_SPIKES)
+			continue;
+		h = half_window(net, mon->window_ms);
+		for (uint64_t q = (m >= o->start + h ? m - h : o->start);
+		     q <= m + h && q <= last; q++)
+			sum += mon->counts[q % mon->win];
+		fprintf(o->rates, ",%.8g",
+			(double)sum / net->pops[mon->pop]->n * 1000.0 / mon->window_ms);
+	}
+	fputc('\n', o->rates);
+}
+
+int soma__outputs_step(soma_network *net)
+{
+	struct soma__outputs *o = net->out;
+	const double t = (double)net->step * net->dt;
+	uint64_t h;
+
+	if (!o)
+		return SOMA_OK;
+	if (o->spikes) {
+		/* spikes.csv: by time, then population, then index */
+		for (int i = 0; i < net->n_pops; i++) {
+			const struct soma__pop *p = net->pops[i];
+			for (int k = 0; k < net->n_mons; k++) {
+				struct soma__monitor *m = &net->mons[k];
+				if (m->kind != SOMA_MONITOR_SPIKES || m->pop != i)
+					continue;
+				m->counts[net->step % m->win] = p->n_spk;
+				for (uint32_t s = 0; s < p->n_spk; s++)
+					fprintf(o->spikes, "%.12g,%d,%u\n", t, i, p->spk[s]);
+			}
+		}
+		h = max_half_window(net);
+		while (o->rate_next + h <= net->step) {
+			write_rate_row(net, o->rate_next, net->step);
+			o->rate_next++;
+		}
+		if (ferror(o->spikes) || ferror(o->rates))
+			return soma__seterr(net, SOMA_EIO, "writing '%s' failed",
+					    o->spikes_tmp);
+	}
+	for (int k = 0; k < net->n_mons; k++) {
+		struct soma__monitor *m = &net->mons[k];
+		if (m->kind != SOMA_MONITOR_STATE ||
+		    (net->step - o->start) % m->every != 0)
+			continue;
+		write_state_row(net, m);
+		if (ferror(m->f))
+			return soma__seterr(net, SOMA_EIO, "writing '%s' failed", m->tmp);
+	}
+	return SOMA_OK;
+}
+
+/* Close @f and rename @tmp to @path; 0 or an errno. */
+static int finish(FILE **f, char **tmp, const char *path)
+{
+	int bad = ferror(*f);
+
+	bad |= fclose(*f) != 0;
+	*f = NULL;
+	if (bad)
+		return EIO;
+	if (rename(*tmp, path))
+		return errno;
+	free(*tmp);
+	*tmp = NULL;
+	return 0;
+}
+
+int soma_network_close_outputs(soma_network *net)
+{
+	struct soma__outputs *o;
+	int e;
+
+	if (!net)
+		return SOMA_EINVAL;
+	o = net->out;
+	if (!o)
+		return soma__seterr(net, SOMA_ESTATE, "outputs are not open");
+	if (o->spikes) {
+		while (o->rate_next <= net->step) {
+			write_rate_row(net, o->rate_next, net->step);
+			o->rate_next++;
+		}
+		if ((e = finish(&o->spikes, &o->spikes_tmp, o->spikes_path)) ||
+		    (e = finish(&o->rates, &o->rates_tmp, o->rates_path)))
+			goto fail;
+	}
+	for (int k = 0; k < net->n_mons; k++) {
+		struct soma__monitor *m = &net->mons[k];
+		if (m->f && (e = finish(&m->f, &m->tmp, m->path)))
+			goto fail;
+	}
+	/* keep the final paths for soma_network_monitor_info() */
+	return SOMA_OK;
+fail:
+	soma__seterr(net, SOMA_EIO, "writing the outputs in '%s' failed: %s",
+		     o->dir, strerror(e));
+	soma__outputs_free(net);
+	return SOMA_EIO;
+}
+
+void soma__outputs_free(soma_network *net)
+{
+	struct soma__outputs *o = net->out;
+
+	if (!o)
+		return;
+	for (int k = 0; k < net->n_mons; k++) {
+		struct soma__monitor *m = &net->mons[k];
+		if (m->f)
+			fclose(m->f);
+		m->f = NULL;
+		if (m->tmp)
+			remove(m->tmp);
+		free(m->tmp);
+		free(m->path);
+		free(m->counts);
+		m->tmp = m->path = NULL;
+		m->counts = NULL;
+	}
+	if (o->spikes)
+		fclose(o->spikes);
+	if (o->rates)
+		fclose(o->rates);
+	if (o->spikes_tmp)
+		remove(o->spikes_tmp);
+	if (o->rates_tmp)
+		remove(o->rates_tmp);
+	free(o->spikes_tmp);
+	free(o->spikes_path);
+	free(o->rates_tmp);
+	free(o->rates_path);
+	free(o->dir);
+	free(o);
+	net->out = NULL;
+}
+
+/* ---- summary.json ------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int soma_network_write_summary(const soma_network *net, const char *path,
+			       const char *model_file, double wall_s)
+{
+	double dur = (double)net->step * net->dt;
+	size_t n = strlen(path) + 6;
+	char *tmp = malloc(n);
+	FILE *f;
+	int bad;
+
+	if (!tmp)
+		return SOMA_ENOMEM;
+	snprintf(tmp, n, "%s.part", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		soma__seterr((soma_network *)net, SOMA_EIO, "cannot write '%s': %s",
+			     tmp, strerror(errno));
+		free(tmp);
+		return SOMA_EIO;
+	}
+	fprintf(f, "{\n  \"version\": ");
+	json_str(f, soma_version());
+	fprintf(f, ",\n  \"model_file\": ");
+	if (model_file)
+		json_str(f, model_file);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n  \"seed\": %llu,\n  \"dt_ms\": %.17g,\n  \"duration_ms\": %.17g,\n"
+		   "  \"steps\": %llu,\n  \"wall_s\": %.6f,\n  \"populations\": {",
+		(unsigned long long)net->seed, net->dt, dur,
+		(unsigned long long)net->step, wall_s);
+	for (int i = 0; i < net->n_pops; i++) {
+		const struct soma__pop *p = net->pops[i];
+		double rate = dur > 0 ? p->spike_count / (p->n * dur * 1e-3) : 0;
+		fprintf(f, "%s\n    ", i ? "," : "");
+		json_str(f, p->name);
+		fprintf(f, ": {\"model\": ");
+		json_str(f, p->model->name);
+		fprintf(f, ", \"size\": %u, \"spikes\": %llu, \"mean_rate_hz\": %.8g}",
+			p->n, (unsigned long long)p->spike_count, rate);
+	}
+	fprintf(f, "%s},\n  \"projections\": {", net->n_pops ? "\n  " : "");
+	for (int k = 0; k < net->n_projs; k++) {
+		const struct soma__proj *j = net->projs[k];
+		fprintf(f, "%s\n    ", k ? "," : "");
+		json_str(f, j->name);
+		fprintf(f, ": {\"pre\": ");
+		json_str(f, net->pops[j->pre]->name);
+		fprintf(f, ", \"post\": ");
+		json_str(f, net->pops[j->post]->name);
+		fprintf(f, ", \"synapse\": ");
+		json_str(f, j->model->name);
+		fprintf(f, ", \"synapses\": %llu, \"delay_steps\": %u}",
+			(unsigned long long)j->nnz, j->D);
+	}
+	fprintf(f, "%s}\n}\n", net->n_projs ? "\n  " : "");
+	bad = ferror(f);
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path)) {
+		remove(tmp);
+		free(tmp);
+		soma__seterr((soma_network *)net, SOMA_EIO, "cannot write '%s'", path);
+		return SOMA_EIO;
+	}
+	free(tmp);
+	return SOMA_OK;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Leaky integrate-and-fire neuron (Lapicque 1907), as in the BrainModels
+ * book §1.3.1 and its appendix "LIF model" (brainmodels.neurons.LIF).
+ */
+#include <math.h>
+
+#include "core/internal.h"
+
+enum { P_V_REST, P_V_RESET, P_V_TH, P_R, P_TAU, P_T_REF };
+enum { D_K, D_REF_STEPS };
+
+static const soma_var_info params[] = {
+	[P_V_REST] = { "V_rest", "mV", 0.0, -INFINITY, INFINITY, 0,
+		       "resting potential" },
+	[P_V_RESET] = { "V_reset", "mV", -5.0, -INFINITY, INFINITY, 0,
+			"potential after a spike" },
+	[P_V_TH] = { "V_th", "mV", 20.0, -INFINITY, INFINITY, 0,
+		     "spike threshold (spike when V >= V_th)" },
+	[P_R] = { "R", "GOhm", 1.0, 0.0, INFINITY, SOMA_VAR_MIN_OPEN,
+		  "membrane resistance (GOhm * pA = mV)" },
+	[P_TAU] = { "tau", "ms", 10.0, 0.0, INFINITY, SOMA_VAR_MIN_OPEN,
+		    "membrane time constant tau = R C" },
+	[P_T_REF] = { "t_refractory", "ms", 1.0, 0.0, INFINITY, 0,
+		      "refractory period: V held, not integrated" },
+};
+
+static const soma_var_info state[] = {
+	{ "V", "mV", 0.0, -INFINITY, INFINITY, 0, "membrane potential" },
+};
+
+static int lif_prepare(struct soma__pop *p, double dt, char *err, size_t len)
+{
+	(void)err;
+	(void)len;
+	p->derived[D_K] = dt / p->param[P_TAU];
+	p->derived[D_REF_STEPS] = (double)soma__steps(p->param[P_T_REF], dt);
+	return SOMA_OK;
+}
+
+/* Forward Euler, the seed's default method (bp.odeint without method). */
+static int lif_update(struct soma__pop *p, uint64_t step, double dt)
+{
+	const double V_rest = p->param[P_V_REST], V_reset = p->param[P_V_RESET];
+	const double V_th = p->param[P_V_TH], R = p->param[P_R];
+	const double k = p->derived[D_K];
+	const int32_t ref_steps = (int32_t)p->derived[D_REF_STEPS];
+	double *restrict V = p->state[0];
+	const double *restrict I = p->I;
+	int32_t *restrict ref = p->ref;
+	uint32_t n_spk = 0;
+	int bad = 0;
+
+	(void)step;
+	(void)dt;
+	for (uint32_t i = 0; i < p->n; i++) {
+		if (ref[i] > 0) {
+			ref[i]--;
+			continue;
+		}
+		double v = V[i] + k * (V_rest - V[i] + R * I[i]);
+		if (v >= V_th) {
+			v = V_reset;
+			ref[i] = ref_steps;
+			p->spk[n_spk++] = i;
+		}
+		bad |= !isfinite(v);
+		V[i] = v;
+	}
+	p->n_spk = n_spk;
+	if (bad) {
+		for (uint32_t i = 0; i < p->n; i++)
+			if (!isfinite(V[i])) {
+				p->bad_index = i;
+				break;
+			}
+		return SOMA_ENUMERIC;
+	}
+	return SOMA_OK;
+}
+
+static const struct soma__model_ops ops = {
+	.pop_prepare = lif_prepare,
+	.pop_update = lif_update,
+	.v_index = 0,
+};
+
+const soma_model soma__model_lif = {
+	.name = "lif",
+	.kind = SOMA_MODEL_NEURON,
+	.title = "Leaky integrate-and-fire neuron",
+	.doc = "tau dV/dt = -(V - V_rest) + R I(t), I in pA, R in GOhm.\n"
+	       "Spike when V >= V_th, then V <- V_reset; V is held (not\n"
+	       "integrated) for t_refractory after a spike, i.e. for\n"
+	       "round(t_refractory/dt) steps. Integrated with forward Euler, the\n"
+	       "seed's default method. The spike time is the end of the step in\n"
+	       "which V reached V_th.",
+	.source = "Lapicque (1907); BrainModels book §1.3.1 and appendix "
+		  "\"LIF model\" (defaults V_rest=0, V_reset=-5, V_th=20 mV, "
+		  "R=1, tau=10 ms, t_refractory=1 ms)",
+	.params = params,
+	.n_params = sizeof(params) / sizeof(params[0]),
+	.state = state,
+	.n_state = sizeof(state) / sizeof(state[0]),
+	.ops = &ops,
+};
