@@ -136,7 +136,7 @@ int soma__connect(soma_network *net, struct soma__proj *j, int same_pop)
 				goto fail;
 			break;
 		}
-		if (b.n > UINT32_MAX * (uint64_t)64) {
+		if (b.n > UINT32_MAX) {
 			rc = soma__seterr(net, SOMA_ERANGE,
 					  "projection '%s': too many synapses",
 					  j->name);

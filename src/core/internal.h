@@ -115,7 +115,8 @@ struct soma__outputs {
 	char *rates_path, *rates_tmp;
 	uint64_t start;     /* step at which outputs were opened */
 	uint64_t rate_next; /* next step whose rate row is due */
-	char *fmtbuf;
+	int closed;         /* files complete and renamed; paths kept for
+			       soma_network_monitor_info() */
 };
 
 struct soma_network {

@@ -395,6 +395,7 @@ static int pop_var(soma_network *net, int pop, const char *var,
 	struct soma__pop *p = get_pop(net, pop);
 	int k;
 
+	*pp = p;
 	if (!p)
 		return no_pop(net, pop);
 	k = soma_model_state_index(p->model, var);
@@ -402,7 +403,6 @@ static int pop_var(soma_network *net, int pop, const char *var,
 		return soma__seterr(net, SOMA_ENOENT,
 				    "population '%s': model '%s' has no state variable '%s'",
 				    p->name, p->model->name, var ? var : "");
-	*pp = p;
 	return k;
 }
 

@@ -49,7 +49,7 @@ int soma_network_record_spikes(soma_network *net, int pop,
 		return SOMA_EINVAL;
 	if (pop < 0 || pop >= net->n_pops)
 		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
-	if (net->out)
+	if (net->out && !net->out->closed)
 		return soma__seterr(net, SOMA_ESTATE,
 				    "recordings must be declared before the outputs are opened");
 	if (!(rate_window_ms > 0) || !isfinite(rate_window_ms))
@@ -81,7 +81,7 @@ int soma_network_record_state(soma_network *net, int pop, const char *var,
 	if (pop < 0 || pop >= net->n_pops)
 		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
 	p = net->pops[pop];
-	if (net->out)
+	if (net->out && !net->out->closed)
 		return soma__seterr(net, SOMA_ESTATE,
 				    "recordings must be declared before the outputs are opened");
 	k = soma_model_state_index(p->model, var);
@@ -249,8 +249,9 @@ int soma_network_open_outputs(soma_network *net, const char *dir)
 
 	if (!net || !dir)
 		return SOMA_EINVAL;
-	if (net->out)
+	if (net->out && !net->out->closed)
 		return soma__seterr(net, SOMA_ESTATE, "outputs are already open");
+	soma__outputs_free(net); /* a closed earlier set */
 	e = mkdirs(dir);
 	if (e)
 		return soma__seterr(net, SOMA_EIO, "cannot create directory '%s': %s",
@@ -348,7 +349,7 @@ int soma__outputs_step(soma_network *net)
 	const double t = (double)net->step * net->dt;
 	uint64_t h;
 
-	if (!o)
+	if (!o || o->closed)
 		return SOMA_OK;
 	if (o->spikes) {
 		/* spikes.csv: by time, then population, then index */
@@ -408,7 +409,7 @@ int soma_network_close_outputs(soma_network *net)
 	if (!net)
 		return SOMA_EINVAL;
 	o = net->out;
-	if (!o)
+	if (!o || o->closed)
 		return soma__seterr(net, SOMA_ESTATE, "outputs are not open");
 	if (o->spikes) {
 		while (o->rate_next <= net->step) {
@@ -425,6 +426,7 @@ int soma_network_close_outputs(soma_network *net)
 			goto fail;
 	}
 	/* keep the final paths for soma_network_monitor_info() */
+	o->closed = 1;
 	return SOMA_OK;
 fail:
 	soma__seterr(net, SOMA_EIO, "writing the outputs in '%s' failed: %s",
