@@ -79,7 +79,7 @@ int soma_model_param_index(const soma_model *m, const char *name);
 /** Index of state variable @p name in @p m->state, or -1. */
 int soma_model_state_index(const soma_model *m, const char *name);
 
-/** Non-zero when @p value lies in the valid range of @p v. */
+/** Non-zero when @p value is finite and lies in the valid range of @p v. */
 int soma_var_in_range(const soma_var_info *v, double value);
 
 /**

@@ -57,7 +57,9 @@ soma_network *soma_sim_network(soma_sim *sim);
 /** simulation.duration, ms. */
 double soma_sim_duration(const soma_sim *sim);
 
-/** outputs.dir as written in the file (relative to the working directory), or NULL. */
+/** outputs.dir as written in the file (relative to the working directory),
+ *  or out/NAME (NAME: the file's name without .yaml/.yml) when the file has
+ *  none; NULL only when loading failed. */
 const char *soma_sim_output_dir(const soma_sim *sim);
 
 /** outputs.plots (default 1). */

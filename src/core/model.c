@@ -57,7 +57,7 @@ int soma_model_state_index(const soma_model *m, const char *name)
 
 int soma_var_in_range(const soma_var_info *v, double x)
 {
-	if (isnan(x))
+	if (!isfinite(x)) /* every parameter and state value is finite */
 		return 0;
 	if (x < v->min || ((v->flags & SOMA_VAR_MIN_OPEN) && x == v->min))
 		return 0;

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Shared by the parts of the model-file loader: sim.c (files, public API),
+ * sim_read.c (the sections, into a network), sim_override.c (overrides and
+ * merge keys).
+ */
+#ifndef SOMA_IO_SIM_INTERNAL_H
+#define SOMA_IO_SIM_INTERNAL_H
+
+#include <libfyaml.h>
+
+#include "soma/sim.h"
+#include "io/yaml_util.h"
+
+#define SOMA__SIM_ERRLEN 2048
+
+struct soma_sim {
+	char *path;        /* as given */
+	char *outdir;      /* outputs.dir, or out/<file name> */
+	soma_network *net; /* NULL when loading failed */
+	double duration;   /* simulation.duration, ms */
+	int plots;         /* outputs.plots */
+	char err[SOMA__SIM_ERRLEN];
+};
+
+/* Key and value of a pair (NULL pair: both NULL). */
+#define PK(p) ((p) ? fy_node_pair_key(p) : NULL)
+#define PV(p) ((p) ? fy_node_pair_value(p) : NULL)
+
+/* Check the document of @c and build sim->net, sim->duration, sim->outdir
+ * (when given) and sim->plots from it. */
+int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim);
+
+/* Apply override @k of c->ovr to the document. */
+int soma__sim_apply_override(struct soma__yctx *c, size_t k);
+
+/* Expand the YAML merge keys (<<) under @n. */
+int soma__sim_expand_merges(struct soma__yctx *c, struct fy_node *n);
+
+#endif

@@ -1,0 +1,1159 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The sections of a model file (docs/model-file.md), checked against the
+ * model descriptors and built into a network through the public API.
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfyaml.h>
+
+#include "soma/monitor.h"
+#include "soma/status.h"
+#include "io/sim_internal.h"
+
+/* Ranges of the file's own values, in the form of the model descriptors so
+ * that checks and messages are those of model parameters. */
+static const soma_var_info v_dt = {
+	"dt", "ms", 0.1, 0.0, INFINITY,
+	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "step"
+};
+static const soma_var_info v_duration = {
+	"duration", "ms", 0.0, 0.0, INFINITY, SOMA_VAR_MAX_OPEN,
+	"simulated time"
+};
+static const soma_var_info v_delay = {
+	"delay", "ms", 0.0, 0.0, INFINITY, SOMA_VAR_MAX_OPEN, "delay"
+};
+static const soma_var_info v_p = {
+	"p", "", 0.1, 0.0, 1.0, 0, "connection probability"
+};
+static const soma_var_info v_rate_window = {
+	"rate_window", "ms", 5.0, 0.0, INFINITY,
+	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "rate window"
+};
+static const soma_var_info v_current = {
+	"current", "pA", 0.0, -INFINITY, INFINITY,
+	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "input current"
+};
+static const soma_var_info v_seg_duration = {
+	"duration", "ms", 0.0, 0.0, INFINITY, 0, "segment duration"
+};
+static const soma_var_info v_weight_current = {
+	"weight", "pA", 0.0, -INFINITY, INFINITY,
+	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "synaptic weight"
+};
+static const soma_var_info v_weight_conductance = {
+	"weight", "nS", 0.0, -INFINITY, INFINITY,
+	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "synaptic weight"
+};
+
+#define DEFAULT_SEED 1
+#define DEFAULT_RATE_WINDOW 5.0 /* ms, as the seed's firing_rate(spikes, 5.) */
+/* Prefix the network's last message with the position of @at. */
+static int net_err(struct soma__yctx *c, soma_network *net, struct fy_node *at,
+		   struct fy_node *alt, int rc)
+{
+	return soma__yerr(c, at, alt, rc, "%s",
+			  net ? soma_network_errmsg(net) : soma_strerror(rc));
+}
+
+/* [A-Za-z_][A-Za-z0-9_]*, the rule of population and projection names. */
+static int valid_name(const char *s)
+{
+	if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (s++; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* A population name, looked up in @net, with a did-you-mean when unknown. */
+static int get_population(struct soma__yctx *c, soma_network *net,
+			  struct fy_node *key, struct fy_node *val, int *out)
+{
+	char list[512] = "", sugg[128];
+	struct soma__ysugg s;
+	const char *name;
+	int i, n, rc;
+
+	rc = soma__yscalar(c, key, val, "a population name", &name);
+	if (rc)
+		return rc;
+	if (soma_population_find(net, name, out) == SOMA_OK)
+		return SOMA_OK;
+	soma__ysugg_init(&s);
+	n = soma_network_population_count(net);
+	for (i = 0; i < n; i++) {
+		soma__ysugg_add(&s, name, soma_population_name(net, i));
+		soma__ylist_add(list, sizeof(list), soma_population_name(net, i));
+	}
+	if (s.best)
+		return soma__yerr(c, val, key, SOMA_ENOENT,
+				  "unknown population '%s'%s", name,
+				  soma__ysugg_str(&s, sugg, sizeof(sugg)));
+	return soma__yerr(c, val, key, SOMA_ENOENT,
+			  "unknown population '%s': expected one of %s", name,
+			  list);
+}
+
+/* A model name of one of the kinds in @kinds (bit 1 << kind). */
+static int get_model(struct soma__yctx *c, struct fy_node *key,
+		     struct fy_node *val, unsigned kinds, const char *what,
+		     const soma_model **out)
+{
+	char list[512] = "", sugg[128];
+	struct soma__ysugg s;
+	const soma_model *m;
+	const char *name;
+	size_t i;
+	int rc;
+
+	rc = soma__yscalar(c, key, val, what, &name);
+	if (rc)
+		return rc;
+	m = soma_model_find(name);
+	if (m && (kinds & (1u << m->kind))) {
+		*out = m;
+		return SOMA_OK;
+	}
+	if (m)
+		return soma__yerr(c, val, key, SOMA_EINVAL,
+				  "model '%s' is a %s model, expected %s", name,
+				  soma_model_kind_name(m->kind), what);
+	soma__ysugg_init(&s);
+	for (i = 0; i < soma_model_count(); i++) {
+		const soma_model *mi = soma_model_at(i);
+
+		if (!(kinds & (1u << mi->kind)))
+			continue;
+		soma__ysugg_add(&s, name, mi->name);
+		soma__ylist_add(list, sizeof(list), mi->name);
+	}
+	if (s.best)
+		return soma__yerr(c, val, key, SOMA_ENOENT,
+				  "unknown model '%s'%s", name,
+				  soma__ysugg_str(&s, sugg, sizeof(sugg)));
+	return soma__yerr(c, val, key, SOMA_ENOENT,
+			  "unknown model '%s': expected %s (one of %s)", name,
+			  what, list);
+}
+
+/* Variable @name of @vars (@n of them, "parameter"/"state variable" @what). */
+static int get_var(struct soma__yctx *c, struct fy_node *key,
+		   const soma_model *m, const soma_var_info *vars, size_t n,
+		   const char *name, const char *what, int *out)
+{
+	char list[512] = "", sugg[128];
+	struct soma__ysugg s;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!strcmp(vars[i].name, name)) {
+			*out = (int)i;
+			return SOMA_OK;
+		}
+	}
+	soma__ysugg_init(&s);
+	for (i = 0; i < n; i++) {
+		soma__ysugg_add(&s, name, vars[i].name);
+		soma__ylist_add(list, sizeof(list), vars[i].name);
+	}
+	if (s.best)
+		return soma__yerr(c, key, NULL, SOMA_ENOENT,
+				  "model '%s' has no %s '%s'%s", m->name, what,
+				  name, soma__ysugg_str(&s, sugg, sizeof(sugg)));
+	if (!n)
+		return soma__yerr(c, key, NULL, SOMA_ENOENT,
+				  "model '%s' has no %ss", m->name, what);
+	return soma__yerr(c, key, NULL, SOMA_ENOENT,
+			  "model '%s' has no %s '%s': expected one of %s",
+			  m->name, what, name, list);
+}
+
+/*
+ * Neuron indices: a list of integers in [0, size), or `all` when @allow_all
+ * (then *out is NULL and *n 0). The list is malloc'ed.
+ */
+static int get_indices(struct soma__yctx *c, soma_network *net, int pop,
+		       struct fy_node *key, struct fy_node *val,
+		       uint32_t **out, uint32_t *n)
+{
+	uint32_t size = soma_population_size(net, pop);
+	struct fy_node *item;
+	void *it = NULL;
+	char what[256], buf[64];
+	uint32_t *idx;
+	size_t i = 0, cnt;
+
+	*out = NULL;
+	*n = 0;
+	if (fy_node_is_scalar(val) && !soma__yis_null(val) &&
+	    !strcmp(soma__ytext(val), "all"))
+		return SOMA_OK;
+	if (!fy_node_is_sequence(val))
+		return soma__yerr(c, val, key, SOMA_EPARSE,
+				  "got %s, expected a list of neuron indices or all",
+				  soma__ydescribe(val, buf, sizeof(buf)));
+	cnt = (size_t)fy_node_sequence_item_count(val);
+	if (!cnt)
+		return soma__yerr(c, val, key, SOMA_EPARSE,
+				  "empty list: expected at least one neuron index, or all");
+	if (cnt > size)
+		return soma__yerr(c, val, key, SOMA_ERANGE,
+				  "%zu indices for population '%s' of %" PRIu32 " neurons",
+				  cnt, soma_population_name(net, pop), size);
+	idx = malloc(cnt * sizeof(*idx));
+	if (!idx)
+		return soma__yerr(c, val, key, SOMA_ENOMEM, "out of memory");
+	snprintf(what, sizeof(what), "a neuron index of population '%s' of %" PRIu32 " neurons",
+		 soma_population_name(net, pop), size);
+	while ((item = fy_node_sequence_iterate(val, &it))) {
+		size_t old = soma__ypush_index(c, i);
+		uint64_t x;
+		int rc = soma__yuint(c, val, item, 0, size - 1, what, &x);
+
+		soma__ypop(c, old);
+		if (rc) {
+			free(idx);
+			return rc;
+		}
+		idx[i++] = (uint32_t)x;
+	}
+	*out = idx;
+	*n = (uint32_t)i;
+	return SOMA_OK;
+}
+
+/* ---- simulation ---------------------------------------------------------- */
+
+static int read_simulation(struct soma__yctx *c, struct fy_node *key,
+			   struct fy_node *val, soma_sim *sim,
+			   soma_network **net)
+{
+	static const char *const keys[] = { "dt", "duration", "seed", NULL };
+	struct fy_node_pair *p_dt, *p_dur, *p_seed;
+	uint64_t seed = DEFAULT_SEED;
+	size_t old;
+	double dt;
+	int rc;
+
+	old = soma__ypush(c, "simulation");
+	rc = soma__ycheck_map(c, key, val, keys,
+			      "a mapping with dt, duration and seed");
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "dt", "the step, e.g. 0.1 ms",
+				    &p_dt);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "duration",
+				    "the simulated time, e.g. 500 ms", &p_dur);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+
+	old = soma__ypush(c, "simulation.dt");
+	rc = soma__ynumber(c, PK(p_dt), PV(p_dt), &v_dt, &dt);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	old = soma__ypush(c, "simulation.duration");
+	rc = soma__ynumber(c, PK(p_dur), PV(p_dur), &v_duration, &sim->duration);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	p_seed = soma__yget(val, "seed");
+	if (p_seed) {
+		old = soma__ypush(c, "simulation.seed");
+		rc = soma__yuint(c, PK(p_seed), PV(p_seed), 0, INT64_MAX,
+				 "the seed", &seed);
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	}
+	rc = soma_network_create(dt, seed, net);
+	if (rc) {
+		old = soma__ypush(c, "simulation");
+		rc = soma__yerr(c, key, val, rc, "cannot create the network: %s",
+				soma_strerror(rc));
+		soma__ypop(c, old);
+	}
+	return rc;
+}
+
+/* ---- populations --------------------------------------------------------- */
+
+static int read_population(struct soma__yctx *c, soma_network *net,
+			   struct fy_node *key, struct fy_node *val)
+{
+	static const char *const keys[] = { "model", "size", "params", "init",
+					    NULL };
+	struct fy_node_pair *p_model, *p_size, *p, *q;
+	const char *name = soma__ytext(key);
+	const soma_model *m;
+	void *it = NULL;
+	uint64_t size;
+	size_t old;
+	int rc, pop;
+
+	if (!valid_name(name))
+		return soma__yerr(c, key, NULL, SOMA_EINVAL,
+				  "invalid population name '%s': expected letters, digits and _, not starting with a digit",
+				  name);
+	rc = soma__ycheck_map(c, key, val, keys,
+			      "a mapping with model, size, params and init");
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "model",
+				    "a neuron or source model, e.g. lif",
+				    &p_model);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "size",
+				    "the number of neurons", &p_size);
+	if (rc)
+		return rc;
+
+	old = soma__ypush(c, "model");
+	rc = get_model(c, PK(p_model), PV(p_model),
+		       (1u << SOMA_MODEL_NEURON) | (1u << SOMA_MODEL_SOURCE),
+		       "a neuron or source model", &m);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	old = soma__ypush(c, "size");
+	rc = soma__yuint(c, PK(p_size), PV(p_size), 1, UINT32_MAX,
+			 "the number of neurons", &size);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	rc = soma_network_add_population(net, name, m->name, (uint32_t)size,
+					 &pop);
+	if (rc)
+		return net_err(c, net, key, NULL, rc);
+
+	p = soma__yget(val, "params");
+	if (p && !soma__yis_null(PV(p))) { /* empty: none */
+		old = soma__ypush(c, "params");
+		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
+				      "a mapping of parameter names to values");
+		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
+			const char *pname = soma__ytext(PK(q));
+			size_t old2 = soma__ypush(c, pname);
+			double x;
+			int i;
+
+			rc = get_var(c, PK(q), m, m->params, m->n_params, pname,
+				     "parameter", &i);
+			if (!rc)
+				rc = soma__ynumber(c, PK(q), PV(q),
+						   &m->params[i], &x);
+			if (!rc) {
+				rc = soma_population_set_param(net, pop, pname,
+							       x);
+				if (rc)
+					rc = net_err(c, net, PV(q), PK(q), rc);
+			}
+			soma__ypop(c, old2);
+		}
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	}
+
+	p = soma__yget(val, "init");
+	if (p && !soma__yis_null(PV(p))) { /* empty: none */
+		old = soma__ypush(c, "init");
+		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
+				      "a mapping of state variable names to values");
+		it = NULL;
+		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
+			const char *vname = soma__ytext(PK(q));
+			size_t old2 = soma__ypush(c, vname);
+			soma_dist d;
+			int i;
+
+			rc = get_var(c, PK(q), m, m->state, m->n_state, vname,
+				     "state variable", &i);
+			if (!rc)
+				rc = soma__ydist(c, PK(q), PV(q), &m->state[i],
+						 &d);
+			if (!rc) {
+				rc = soma_population_init_state(net, pop, vname,
+								&d);
+				if (rc)
+					rc = net_err(c, net, PV(q), PK(q), rc);
+			}
+			soma__ypop(c, old2);
+		}
+		soma__ypop(c, old);
+	}
+	return rc;
+}
+
+static int read_populations(struct soma__yctx *c, soma_network *net,
+			    struct fy_node *key, struct fy_node *val)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	size_t old;
+	int rc;
+
+	old = soma__ypush(c, "populations");
+	rc = soma__ycheck_map(c, key, val, NULL,
+			      "a mapping of population names to populations");
+	if (!rc && fy_node_mapping_is_empty(val))
+		rc = soma__yerr(c, val, key, SOMA_EPARSE,
+				"no populations: expected at least one");
+	while (!rc && (p = fy_node_mapping_iterate(val, &it))) {
+		size_t old2 = soma__ypush(c, soma__ytext(PK(p)));
+
+		rc = read_population(c, net, PK(p), PV(p));
+		soma__ypop(c, old2);
+	}
+	soma__ypop(c, old);
+	return rc;
+}
+
+/* ---- projections --------------------------------------------------------- */
+
+/* allow_self: true/false under @map, if given. */
+static int get_allow_self(struct soma__yctx *c, struct fy_node *map,
+			  soma_connector *conn)
+{
+	struct fy_node_pair *p = soma__yget(map, "allow_self");
+	size_t old;
+	int rc;
+
+	if (!p)
+		return SOMA_OK;
+	old = soma__ypush(c, "allow_self");
+	rc = soma__ybool(c, PK(p), PV(p), &conn->allow_self);
+	soma__ypop(c, old);
+	return rc;
+}
+
+static const char connector_expected[] =
+	"all_to_all, one_to_one or {fixed_probability: p}";
+
+/* Path "...connector" in the context. */
+static int read_connector(struct soma__yctx *c, struct fy_node *key,
+			  struct fy_node *val, soma_connector *conn)
+{
+	static const char *const rules[] = { "all_to_all", "one_to_one",
+					     "fixed_probability", NULL };
+	static const char *const keys[] = { "all_to_all", "one_to_one",
+					    "fixed_probability", "allow_self",
+					    NULL };
+	static const char *const sub_keys[] = { "allow_self", NULL };
+	struct fy_node_pair *p, *rule = NULL;
+	const char *name;
+	char buf[128];
+	void *it = NULL;
+	size_t i, old;
+	int rc;
+
+	memset(conn, 0, sizeof(*conn));
+	if (fy_node_is_scalar(val) && !soma__yis_null(val)) {
+		struct soma__ysugg s;
+
+		name = soma__ytext(val);
+		if (!strcmp(name, "all_to_all")) {
+			conn->kind = SOMA_CONNECT_ALL_TO_ALL;
+			return SOMA_OK;
+		}
+		if (!strcmp(name, "one_to_one")) {
+			conn->kind = SOMA_CONNECT_ONE_TO_ONE;
+			return SOMA_OK;
+		}
+		if (!strcmp(name, "fixed_probability"))
+			return soma__yerr(c, val, key, SOMA_EPARSE,
+					  "fixed_probability needs its probability: expected {fixed_probability: p}");
+		soma__ysugg_init(&s);
+		for (i = 0; rules[i]; i++)
+			soma__ysugg_add(&s, name, rules[i]);
+		if (s.best)
+			return soma__yerr(c, val, key, SOMA_EPARSE,
+					  "unknown connector '%s'%s", name,
+					  soma__ysugg_str(&s, buf, sizeof(buf)));
+		return soma__yerr(c, val, key, SOMA_EPARSE,
+				  "unknown connector '%s': expected %s", name,
+				  connector_expected);
+	}
+	rc = soma__ycheck_map(c, key, val, keys, connector_expected);
+	if (rc)
+		return rc;
+	while ((p = fy_node_mapping_iterate(val, &it))) {
+		name = soma__ytext(PK(p));
+		if (!strcmp(name, "allow_self"))
+			continue;
+		if (rule) {
+			old = soma__ypush(c, name);
+			rc = soma__yerr(c, PK(p), NULL, SOMA_EPARSE,
+					"a second connection rule (after '%s'): expected exactly one of %s",
+					soma__ytext(PK(rule)), connector_expected);
+			soma__ypop(c, old);
+			return rc;
+		}
+		rule = p;
+	}
+	if (!rule)
+		return soma__yerr(c, val, key, SOMA_EPARSE,
+				  "no connection rule: expected %s",
+				  connector_expected);
+	rc = get_allow_self(c, val, conn);
+	if (rc)
+		return rc;
+
+	name = soma__ytext(PK(rule));
+	old = soma__ypush(c, name);
+	if (!strcmp(name, "fixed_probability")) {
+		conn->kind = SOMA_CONNECT_FIXED_PROBABILITY;
+		rc = soma__ynumber(c, PK(rule), PV(rule), &v_p, &conn->p);
+	} else {
+		conn->kind = !strcmp(name, "all_to_all") ?
+				     SOMA_CONNECT_ALL_TO_ALL :
+				     SOMA_CONNECT_ONE_TO_ONE;
+		/* {all_to_all: {allow_self: true}} or {all_to_all: null} */
+		if (!soma__yis_null(PV(rule))) {
+			rc = soma__ycheck_map(c, PK(rule), PV(rule), sub_keys,
+					      "nothing or {allow_self: true|false}");
+			if (!rc && soma__yget(val, "allow_self") &&
+			    soma__yget(PV(rule), "allow_self"))
+				rc = soma__yerr(c, PV(rule), PK(rule),
+						SOMA_EPARSE,
+						"allow_self given twice");
+			if (!rc)
+				rc = get_allow_self(c, PV(rule), conn);
+		}
+	}
+	soma__ypop(c, old);
+	return rc;
+}
+
+static int read_projection(struct soma__yctx *c, soma_network *net,
+			   struct fy_node *key, struct fy_node *val)
+{
+	static const char *const keys[] = { "pre", "post", "synapse", "output",
+					    "connector", "weight", "delay",
+					    "params", "init", NULL };
+	static const char *const outputs[] = { "current", "conductance", NULL };
+	struct fy_node_pair *p_pre, *p_post, *p_syn, *p_conn, *p_w, *p, *q;
+	const char *name = soma__ytext(key);
+	soma_projection_spec spec;
+	const soma_model *m, *post_model;
+	void *it = NULL;
+	size_t old;
+	int rc, proj;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.name = name;
+	if (!valid_name(name))
+		return soma__yerr(c, key, NULL, SOMA_EINVAL,
+				  "invalid projection name '%s': expected letters, digits and _, not starting with a digit",
+				  name);
+	rc = soma__ycheck_map(c, key, val, keys,
+			      "a mapping with pre, post, synapse, connector and weight");
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "pre",
+				    "the presynaptic population", &p_pre);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "post",
+				    "the postsynaptic population", &p_post);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "synapse",
+				    "a synapse model, e.g. exponential", &p_syn);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "connector", connector_expected,
+				    &p_conn);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "weight",
+				    "the synaptic weight, pA or nS", &p_w);
+	if (rc)
+		return rc;
+
+	old = soma__ypush(c, "pre");
+	rc = get_population(c, net, PK(p_pre), PV(p_pre), &spec.pre);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	old = soma__ypush(c, "post");
+	rc = get_population(c, net, PK(p_post), PV(p_post), &spec.post);
+	post_model = soma_population_model(net, spec.post);
+	if (!rc && post_model && post_model->kind != SOMA_MODEL_NEURON)
+		rc = soma__yerr(c, PV(p_post), PK(p_post), SOMA_EINVAL,
+				"population '%s' is a %s (model '%s') and cannot receive a projection: expected a neuron population",
+				soma__ytext(PV(p_post)),
+				soma_model_kind_name(post_model->kind),
+				post_model->name);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	old = soma__ypush(c, "synapse");
+	rc = get_model(c, PK(p_syn), PV(p_syn), 1u << SOMA_MODEL_SYNAPSE,
+		       "a synapse model", &m);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	spec.synapse = m->name;
+
+	spec.output = SOMA_OUTPUT_CURRENT;
+	p = soma__yget(val, "output");
+	if (p) {
+		const char *o;
+
+		old = soma__ypush(c, "output");
+		rc = soma__yscalar(c, PK(p), PV(p), "current or conductance",
+				   &o);
+		if (!rc && !strcmp(o, "conductance")) {
+			spec.output = SOMA_OUTPUT_CONDUCTANCE;
+		} else if (!rc && strcmp(o, "current")) {
+			struct soma__ysugg s;
+			char buf[128];
+
+			soma__ysugg_init(&s);
+			soma__ysugg_add(&s, o, outputs[0]);
+			soma__ysugg_add(&s, o, outputs[1]);
+			rc = soma__yerr(c, PV(p), PK(p), SOMA_EPARSE,
+					"unknown output '%s'%s", o,
+					s.best ? soma__ysugg_str(&s, buf, sizeof(buf)) :
+						 ": expected current or conductance");
+		}
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	}
+
+	old = soma__ypush(c, "connector");
+	rc = read_connector(c, PK(p_conn), PV(p_conn), &spec.connector);
+	if (!rc && spec.connector.kind == SOMA_CONNECT_ONE_TO_ONE &&
+	    soma_population_size(net, spec.pre) !=
+		    soma_population_size(net, spec.post))
+		rc = soma__yerr(c, PV(p_conn), PK(p_conn), SOMA_ERANGE,
+				"one_to_one needs pre and post of the same size: '%s' has %" PRIu32 " neurons, '%s' has %" PRIu32,
+				soma_population_name(net, spec.pre),
+				soma_population_size(net, spec.pre),
+				soma_population_name(net, spec.post),
+				soma_population_size(net, spec.post));
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+
+	old = soma__ypush(c, "weight");
+	rc = soma__ydist(c, PK(p_w), PV(p_w),
+			 spec.output == SOMA_OUTPUT_CURRENT ?
+				 &v_weight_current : &v_weight_conductance,
+			 &spec.weight);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+
+	p = soma__yget(val, "delay");
+	if (p) {
+		old = soma__ypush(c, "delay");
+		rc = soma__ynumber(c, PK(p), PV(p), &v_delay, &spec.delay_ms);
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	}
+
+	rc = soma_network_add_projection(net, &spec, &proj);
+	if (rc)
+		return net_err(c, net, key, NULL, rc);
+
+	p = soma__yget(val, "params");
+	if (p && !soma__yis_null(PV(p))) { /* empty: none */
+		old = soma__ypush(c, "params");
+		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
+				      "a mapping of synapse parameter names to values");
+		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
+			const char *pname = soma__ytext(PK(q));
+			size_t old2 = soma__ypush(c, pname);
+			double x;
+			int i;
+
+			rc = get_var(c, PK(q), m, m->params, m->n_params, pname,
+				     "parameter", &i);
+			if (!rc)
+				rc = soma__ynumber(c, PK(q), PV(q),
+						   &m->params[i], &x);
+			if (!rc) {
+				rc = soma_projection_set_param(net, proj, pname,
+							       x);
+				if (rc)
+					rc = net_err(c, net, PV(q), PK(q), rc);
+			}
+			soma__ypop(c, old2);
+		}
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	}
+
+	p = soma__yget(val, "init");
+	if (p && !soma__yis_null(PV(p))) { /* empty: none */
+		old = soma__ypush(c, "init");
+		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
+				      "a mapping of synapse state variable names to values");
+		it = NULL;
+		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
+			const char *vname = soma__ytext(PK(q));
+			size_t old2 = soma__ypush(c, vname);
+			soma_var_info v;
+			soma_dist d;
+			int i;
+
+			rc = get_var(c, PK(q), m, m->state, m->n_state, vname,
+				     "state variable", &i);
+			if (!rc) {
+				v = m->state[i];
+				if (!strcmp(v.unit, SOMA_UNIT_WEIGHT))
+					v.unit = spec.output == SOMA_OUTPUT_CURRENT ?
+							 "pA" : "nS";
+				rc = soma__ydist(c, PK(q), PV(q), &v, &d);
+			}
+			if (!rc) {
+				rc = soma_projection_init_state(net, proj, vname,
+								&d);
+				if (rc)
+					rc = net_err(c, net, PV(q), PK(q), rc);
+			}
+			soma__ypop(c, old2);
+		}
+		soma__ypop(c, old);
+	}
+	return rc;
+}
+
+static int read_projections(struct soma__yctx *c, soma_network *net,
+			    struct fy_node *key, struct fy_node *val)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	size_t old;
+	int rc;
+
+	if (soma__yis_null(val))
+		return SOMA_OK;
+	old = soma__ypush(c, "projections");
+	rc = soma__ycheck_map(c, key, val, NULL,
+			      "a mapping of projection names to projections");
+	while (!rc && (p = fy_node_mapping_iterate(val, &it))) {
+		size_t old2 = soma__ypush(c, soma__ytext(PK(p)));
+
+		rc = read_projection(c, net, PK(p), PV(p));
+		soma__ypop(c, old2);
+	}
+	soma__ypop(c, old);
+	return rc;
+}
+
+/* ---- inputs -------------------------------------------------------------- */
+
+/* segments: a list of [value, duration] pairs. Arrays are malloc'ed. */
+static int read_segments(struct soma__yctx *c, struct fy_node *key,
+			 struct fy_node *val, double **values,
+			 double **durations, size_t *n)
+{
+	struct fy_node *item;
+	void *it = NULL;
+	char buf[64];
+	size_t i = 0, cnt;
+	int rc = SOMA_OK;
+
+	if (!fy_node_is_sequence(val))
+		return soma__yerr(c, val, key, SOMA_EPARSE,
+				  "got %s, expected a list of [value, duration] pairs",
+				  soma__ydescribe(val, buf, sizeof(buf)));
+	cnt = (size_t)fy_node_sequence_item_count(val);
+	if (!cnt)
+		return soma__yerr(c, val, key, SOMA_EPARSE,
+				  "empty list: expected at least one [value, duration] pair");
+	*values = malloc(cnt * sizeof(double));
+	*durations = malloc(cnt * sizeof(double));
+	if (!*values || !*durations)
+		return soma__yerr(c, val, key, SOMA_ENOMEM, "out of memory");
+	while (!rc && (item = fy_node_sequence_iterate(val, &it))) {
+		size_t old = soma__ypush_index(c, i), old2;
+
+		if (!fy_node_is_sequence(item) ||
+		    fy_node_sequence_item_count(item) != 2) {
+			rc = soma__yerr(c, item, val, SOMA_EPARSE,
+					"got %s, expected a pair [value, duration], e.g. [25 pA, 20 ms]",
+					fy_node_is_sequence(item) ?
+						"a list of another length" :
+						soma__ydescribe(item, buf,
+								sizeof(buf)));
+		} else {
+			old2 = soma__ypush_index(c, 0);
+			rc = soma__ynumber(c, item,
+					   fy_node_sequence_get_by_index(item, 0),
+					   &v_current, &(*values)[i]);
+			soma__ypop(c, old2);
+			if (!rc) {
+				old2 = soma__ypush_index(c, 1);
+				/* inf: the last value holds forever */
+				rc = soma__ynumber_inf(c, item,
+						       fy_node_sequence_get_by_index(item, 1),
+						       &v_seg_duration, 1,
+						       &(*durations)[i]);
+				soma__ypop(c, old2);
+			}
+		}
+		soma__ypop(c, old);
+		i++;
+	}
+	*n = cnt;
+	return rc;
+}
+
+static int read_input(struct soma__yctx *c, soma_network *net,
+		      struct fy_node *key, struct fy_node *val)
+{
+	static const char *const keys[] = { "target", "current", "segments",
+					    "neurons", NULL };
+	struct fy_node_pair *p_target, *p_cur, *p_seg, *p;
+	double *values = NULL, *durations = NULL, cur, inf = INFINITY;
+	uint32_t *neurons = NULL, n_neurons = 0;
+	size_t n_seg = 0, old;
+	int rc, pop;
+
+	rc = soma__ycheck_map(c, key, val, keys,
+			      "a mapping with target and current or segments");
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "target",
+				    "the population that receives the input",
+				    &p_target);
+	if (rc)
+		return rc;
+	old = soma__ypush(c, "target");
+	rc = get_population(c, net, PK(p_target), PV(p_target), &pop);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+
+	p_cur = soma__yget(val, "current");
+	p_seg = soma__yget(val, "segments");
+	if (p_cur && p_seg) {
+		old = soma__ypush(c, "segments");
+		rc = soma__yerr(c, PK(p_seg), NULL, SOMA_EPARSE,
+				"both current and segments given: expected one of them");
+		soma__ypop(c, old);
+		return rc;
+	}
+	if (!p_cur && !p_seg)
+		return soma__yerr(c, key, val, SOMA_EPARSE,
+				  "missing key 'current' or 'segments' (a constant current, or a list of [value, duration] pairs)");
+	if (p_cur) {
+		old = soma__ypush(c, "current");
+		rc = soma__ynumber(c, PK(p_cur), PV(p_cur), &v_current, &cur);
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	} else {
+		old = soma__ypush(c, "segments");
+		rc = read_segments(c, PK(p_seg), PV(p_seg), &values, &durations,
+				   &n_seg);
+		soma__ypop(c, old);
+		if (rc)
+			goto out_free;
+	}
+
+	p = soma__yget(val, "neurons");
+	if (p) {
+		old = soma__ypush(c, "neurons");
+		rc = get_indices(c, net, pop, PK(p), PV(p), &neurons,
+				 &n_neurons);
+		soma__ypop(c, old);
+		if (rc)
+			goto out_free;
+	}
+
+	if (p_cur)
+		rc = soma_network_add_current(net, pop, neurons, n_neurons, &cur,
+					      &inf, 1, NULL);
+	else
+		rc = soma_network_add_current(net, pop, neurons, n_neurons,
+					      values, durations, n_seg, NULL);
+	if (rc)
+		rc = net_err(c, net, key, NULL, rc);
+out_free:
+	free(neurons);
+	free(values);
+	free(durations);
+	return rc;
+}
+
+static int read_inputs(struct soma__yctx *c, soma_network *net,
+		       struct fy_node *key, struct fy_node *val)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+	size_t old;
+	int rc;
+
+	if (soma__yis_null(val))
+		return SOMA_OK;
+	old = soma__ypush(c, "inputs");
+	rc = soma__ycheck_map(c, key, val, NULL,
+			      "a mapping of input names to inputs");
+	while (!rc && (p = fy_node_mapping_iterate(val, &it))) {
+		size_t old2 = soma__ypush(c, soma__ytext(PK(p)));
+
+		rc = read_input(c, net, PK(p), PV(p));
+		soma__ypop(c, old2);
+	}
+	soma__ypop(c, old);
+	return rc;
+}
+
+/* ---- record -------------------------------------------------------------- */
+
+static int read_state_record(struct soma__yctx *c, soma_network *net,
+			     struct fy_node *key, struct fy_node *val)
+{
+	static const char *const keys[] = { "population", "variable", "neurons",
+					    "every", NULL };
+	struct fy_node_pair *p_pop, *p_var, *p;
+	uint32_t *neurons = NULL, n_neurons = 0, zero = 0;
+	const soma_model *m;
+	const char *var;
+	uint64_t every = 1;
+	size_t old;
+	int rc, pop, i;
+
+	rc = soma__ycheck_map(c, key, val, keys,
+			      "a mapping with population, variable, neurons and every");
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "population",
+				    "the population to record", &p_pop);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "variable",
+				    "the state variable to record, e.g. V",
+				    &p_var);
+	if (rc)
+		return rc;
+
+	old = soma__ypush(c, "population");
+	rc = get_population(c, net, PK(p_pop), PV(p_pop), &pop);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+	m = soma_population_model(net, pop);
+	old = soma__ypush(c, "variable");
+	rc = soma__yscalar(c, PK(p_var), PV(p_var), "a state variable name",
+			   &var);
+	if (!rc)
+		rc = get_var(c, PV(p_var), m, m->state, m->n_state, var,
+			     "state variable", &i);
+	soma__ypop(c, old);
+	if (rc)
+		return rc;
+
+	p = soma__yget(val, "every");
+	if (p) {
+		old = soma__ypush(c, "every");
+		rc = soma__yuint(c, PK(p), PV(p), 1, UINT32_MAX,
+				 "the sampling period in steps", &every);
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	}
+
+	p = soma__yget(val, "neurons");
+	if (p) {
+		old = soma__ypush(c, "neurons");
+		rc = get_indices(c, net, pop, PK(p), PV(p), &neurons,
+				 &n_neurons);
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+		rc = soma_network_record_state(net, pop, var, neurons,
+					       n_neurons, (uint32_t)every, NULL);
+	} else {
+		rc = soma_network_record_state(net, pop, var, &zero, 1,
+					       (uint32_t)every, NULL);
+	}
+	free(neurons);
+	if (rc)
+		return net_err(c, net, val, key, rc);
+	return SOMA_OK;
+}
+
+static int read_record(struct soma__yctx *c, soma_network *net,
+		       struct fy_node *key, struct fy_node *val)
+{
+	static const char *const keys[] = { "spikes", "rate_window", "state",
+					    NULL };
+	double window = DEFAULT_RATE_WINDOW;
+	struct fy_node_pair *p;
+	struct fy_node *item;
+	void *it = NULL;
+	char buf[64];
+	size_t old, i = 0;
+	int rc;
+
+	if (soma__yis_null(val))
+		return SOMA_OK;
+	old = soma__ypush(c, "record");
+	rc = soma__ycheck_map(c, key, val, keys,
+			      "a mapping with spikes, rate_window and state");
+	if (rc)
+		goto out;
+
+	p = soma__yget(val, "rate_window");
+	if (p) {
+		size_t old2 = soma__ypush(c, "rate_window");
+
+		rc = soma__ynumber(c, PK(p), PV(p), &v_rate_window, &window);
+		soma__ypop(c, old2);
+		if (rc)
+			goto out;
+	}
+
+	p = soma__yget(val, "spikes");
+	if (p) {
+		size_t old2 = soma__ypush(c, "spikes");
+		struct fy_node *v = PV(p);
+		int pop;
+
+		if (fy_node_is_scalar(v) && !soma__yis_null(v)) {
+			/* a single name */
+			rc = get_population(c, net, PK(p), v, &pop);
+			if (!rc) {
+				rc = soma_network_record_spikes(net, pop, window,
+								NULL);
+				if (rc)
+					rc = net_err(c, net, v, PK(p), rc);
+			}
+		} else if (!fy_node_is_sequence(v)) {
+			rc = soma__yerr(c, v, PK(p), SOMA_EPARSE,
+					"got %s, expected a list of population names",
+					soma__ydescribe(v, buf, sizeof(buf)));
+		}
+		while (!rc && fy_node_is_sequence(v) &&
+		       (item = fy_node_sequence_iterate(v, &it))) {
+			size_t old3 = soma__ypush_index(c, i++);
+
+			rc = get_population(c, net, v, item, &pop);
+			if (!rc) {
+				rc = soma_network_record_spikes(net, pop, window,
+								NULL);
+				if (rc)
+					rc = net_err(c, net, item, v, rc);
+			}
+			soma__ypop(c, old3);
+		}
+		soma__ypop(c, old2);
+		if (rc)
+			goto out;
+	}
+
+	p = soma__yget(val, "state");
+	if (p) {
+		size_t old2 = soma__ypush(c, "state");
+		struct fy_node *v = PV(p);
+
+		if (!fy_node_is_sequence(v))
+			rc = soma__yerr(c, v, PK(p), SOMA_EPARSE,
+					"got %s, expected a list of {population, variable, neurons, every}",
+					soma__ydescribe(v, buf, sizeof(buf)));
+		it = NULL;
+		i = 0;
+		while (!rc && (item = fy_node_sequence_iterate(v, &it))) {
+			size_t old3 = soma__ypush_index(c, i++);
+
+			rc = read_state_record(c, net, v, item);
+			soma__ypop(c, old3);
+		}
+		soma__ypop(c, old2);
+	}
+out:
+	soma__ypop(c, old);
+	return rc;
+}
+/* ---- outputs ------------------------------------------------------------- */
+
+static int read_outputs(struct soma__yctx *c, struct fy_node *key,
+			struct fy_node *val, soma_sim *sim)
+{
+	static const char *const keys[] = { "dir", "plots", NULL };
+	struct fy_node_pair *p;
+	size_t old;
+	int rc;
+
+	if (soma__yis_null(val))
+		return SOMA_OK;
+	old = soma__ypush(c, "outputs");
+	rc = soma__ycheck_map(c, key, val, keys, "a mapping with dir and plots");
+	if (!rc && (p = soma__yget(val, "dir"))) {
+		size_t old2 = soma__ypush(c, "dir");
+		const char *dir;
+
+		rc = soma__yscalar(c, PK(p), PV(p), "a directory", &dir);
+		if (!rc && !*dir)
+			rc = soma__yerr(c, PV(p), PK(p), SOMA_EPARSE,
+					"empty directory name");
+		if (!rc) {
+			free(sim->outdir);
+			sim->outdir = strdup(dir);
+			if (!sim->outdir)
+				rc = soma__yerr(c, PV(p), PK(p), SOMA_ENOMEM,
+						"out of memory");
+		}
+		soma__ypop(c, old2);
+	}
+	if (!rc && (p = soma__yget(val, "plots"))) {
+		size_t old2 = soma__ypush(c, "plots");
+
+		rc = soma__ybool(c, PK(p), PV(p), &sim->plots);
+		soma__ypop(c, old2);
+	}
+	soma__ypop(c, old);
+	return rc;
+}
+int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim)
+{
+	static const char *const keys[] = { "simulation", "populations",
+					    "projections", "inputs", "record",
+					    "outputs", NULL };
+	struct fy_node *root = fy_document_root(c->fyd);
+	struct fy_node_pair *p_sim, *p_pops, *p;
+	soma_network *net = NULL;
+	int rc;
+
+	if (!root || soma__yis_null(root))
+		return soma__yerr(c, NULL, NULL, SOMA_EPARSE,
+				  "empty model file: expected a mapping with simulation and populations");
+	rc = soma__ycheck_map(c, NULL, root, keys,
+			      "a mapping with simulation, populations, projections, inputs, record and outputs");
+	if (!rc)
+		rc = soma__yrequire(c, NULL, root, "simulation",
+				    "dt, duration and seed", &p_sim);
+	if (!rc)
+		rc = soma__yrequire(c, NULL, root, "populations",
+				    "the populations", &p_pops);
+	if (rc)
+		return rc;
+
+	p = soma__yget(root, "outputs");
+	if (p) {
+		rc = read_outputs(c, PK(p), PV(p), sim);
+		if (rc)
+			return rc;
+	}
+	rc = read_simulation(c, PK(p_sim), PV(p_sim), sim, &net);
+	if (rc)
+		return rc;
+	sim->net = net;
+	rc = read_populations(c, net, PK(p_pops), PV(p_pops));
+	if (!rc && (p = soma__yget(root, "projections")))
+		rc = read_projections(c, net, PK(p), PV(p));
+	if (!rc && (p = soma__yget(root, "inputs")))
+		rc = read_inputs(c, net, PK(p), PV(p));
+	if (!rc && (p = soma__yget(root, "record")))
+		rc = read_record(c, net, PK(p), PV(p));
+	return rc;
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The soma command-line program: declarations shared by its files.
+ *
+ * The program uses only the public C API of libsoma. Its own non-static
+ * names carry the prefix cli_ (not soma__), so they can never interpose on an
+ * internal symbol of the shared library.
+ */
+#ifndef SOMA_CLI_H
+#define SOMA_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "soma/soma.h"
+
+/* Exit codes of the program. */
+enum {
+	CLI_EXIT_OK = 0,    /* success */
+	CLI_EXIT_FAIL = 1,  /* the run failed (numerical error, output error) */
+	CLI_EXIT_USAGE = 2  /* bad command line or bad model file */
+};
+
+/* What `soma run` was asked to do. */
+struct cli_run_opts {
+	const char *model;          /* model file, as given */
+	const char *out_dir;        /* -o DIR, or NULL for the file's outputs.dir */
+	soma_override *overrides;   /* --set, --duration, --dt, --seed, in order */
+	size_t n_overrides;
+	int no_plots;               /* --no-plots */
+};
+
+/* `soma run`: load, run, write outputs, summary and figures.
+ * Returns an exit code. */
+int cli_run(const struct cli_run_opts *opts);
+
+/* `soma models`: list the built-in models named in @names (all when
+ * @n_names is 0), as readable text or as a markdown table.
+ * Returns an exit code. */
+int cli_models(int markdown, char *const *names, int n_names);
+
+/* One recording, copied from soma_network_monitor_info() while the outputs
+ * are open. File names are relative to the output directory. */
+struct cli_record {
+	soma_monitor_kind kind;
+	int population;       /* population index */
+	char *pop_name;       /* population name */
+	uint32_t pop_size;    /* neurons in the population */
+	char *variable;       /* state variable (state), else NULL */
+	char *unit;           /* its unit, "" if dimensionless (state), else NULL */
+	uint32_t n_neurons;   /* recorded neurons (state) */
+	uint64_t spikes;      /* spikes recorded (spikes; set after the run) */
+	char *file;           /* data file: "spikes.csv" or "POP.VAR.csv" */
+};
+
+/* The files of a run, relative to @dir. */
+struct cli_outputs {
+	char *dir;                /* output directory, as given */
+	char *rates_file;         /* "rates.csv", or NULL without spike recordings */
+	struct cli_record *rec;   /* recordings, in order */
+	size_t n_rec;
+	double t_end_ms;          /* simulated time, ms */
+	char **figures;           /* stems of the figures written (e.g. "raster_E") */
+	size_t n_figures;
+};
+
+/* Result of cli_plot(). */
+enum {
+	CLI_PLOT_OK = 0,          /* scripts written and rendered */
+	CLI_PLOT_NO_GNUPLOT = 1,  /* scripts written; gnuplot could not be run */
+	CLI_PLOT_FAILED = -1      /* a script could not be written or gnuplot failed */
+};
+
+/*
+ * Write one gnuplot script per figure into out->dir (raster_POP.gp for each
+ * spike recording, POP.VAR.gp for each state recording) and run gnuplot on
+ * each, in out->dir, to draw POP.png and POP.svg. The program run is the
+ * value of the environment variable SOMA_GNUPLOT, else "gnuplot". Fills
+ * out->figures. Messages go to stderr. Returns a CLI_PLOT_* code.
+ */
+int cli_plot(struct cli_outputs *out);
+
+/* "DIR/NAME" in a new string, or NULL when out of memory. */
+char *cli_path_join(const char *dir, const char *name);
+
+/* Print "soma: MESSAGE" to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * soma: the command-line program. This file holds the command dispatch, the
+ * help texts and the parsing of each command's arguments; run.c, plot.c and
+ * models.c do the work.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"Usage: soma COMMAND [ARGS]\n"
+	"       soma --help | --version\n"
+	"\n"
+	"soma simulates networks of spiking neurons described in a model file.\n"
+	"\n"
+	"Commands:\n"
+	"  run MODEL.yaml [OPTIONS]   run a model file; write data, summary and figures\n"
+	"  models [--markdown] [NAME...]\n"
+	"                             describe the built-in models (parameters, units,\n"
+	"                             defaults, valid ranges, sources)\n"
+	"  help [COMMAND]             show this help, or a command's help\n"
+	"\n"
+	"Options:\n"
+	"  -h, --help                 show this help and exit\n"
+	"  -V, --version              show the version and exit\n"
+	"\n"
+	"Exit status: 0 success, 1 the run failed, 2 bad command line or model file.\n"
+	"The model-file format is described in docs/model-file.md.\n";
+
+static const char run_usage_text[] =
+	"Usage: soma run MODEL.yaml [OPTIONS]\n"
+	"\n"
+	"Load MODEL.yaml, run it and write into the output directory:\n"
+	"  summary.json      version, seed, dt, duration, steps, wall time, spikes and\n"
+	"                    mean rate per population, synapses per projection\n"
+	"  spikes.csv        t_ms,population,index: one row per recorded spike\n"
+	"  rates.csv         t_ms, then the population rate (Hz) of each recorded population\n"
+	"  POP.VAR.csv       t_ms, then one column per recorded neuron\n"
+	"  raster_POP.png/.svg, POP.VAR.png/.svg  figures, drawn with gnuplot, beside\n"
+	"                    their scripts raster_POP.gp and POP.VAR.gp\n"
+	"                    (restyle and re-render with `cd DIR && gnuplot FILE.gp`)\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output DIR      output directory (default: outputs.dir of the file,\n"
+	"                        else out/NAME for MODEL file NAME.yaml)\n"
+	"      --duration T      simulated time, e.g. 200ms (simulation.duration)\n"
+	"      --dt DT           step, e.g. 0.05ms (simulation.dt)\n"
+	"      --seed S          seed of every random stream (simulation.seed)\n"
+	"  -s, --set KEY=VALUE   set a value of the model file before it is checked,\n"
+	"                        e.g. --set 'populations.E.params.tau=20 ms';\n"
+	"                        may be repeated; applied in order\n"
+	"      --no-plots        write no gnuplot scripts and no figures\n"
+	"  -h, --help            show this help and exit\n"
+	"\n"
+	"A progress bar is shown on a terminal when the run takes more than a second.\n"
+	"Environment: SOMA_GNUPLOT names the gnuplot program (default: gnuplot).\n"
+	"Exit status: 0 success, 1 the run failed (numerical error, output error),\n"
+	"2 bad command line or model file.\n";
+
+static const char models_usage_text[] =
+	"Usage: soma models [--markdown] [NAME...]\n"
+	"\n"
+	"Describe the built-in models: kind, parameters and state variables with\n"
+	"unit, default, valid range and meaning, and the source of the equations.\n"
+	"With NAMEs, describe only those models, with their equations.\n"
+	"\n"
+	"Options:\n"
+	"  -m, --markdown   print a markdown table (name, kind, title, parameters\n"
+	"                   with default and unit, source), as in README.md\n"
+	"  -h, --help       show this help and exit\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("soma: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+char *cli_path_join(const char *dir, const char *name)
+{
+	size_t ld = strlen(dir), ln = strlen(name);
+	int slash = ld > 0 && dir[ld - 1] != '/';
+	char *p = malloc(ld + slash + ln + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, dir, ld);
+	if (slash)
+		p[ld] = '/';
+	memcpy(p + ld + slash, name, ln + 1);
+	return p;
+}
+
+static int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Print a usage error and the hint to the help; returns CLI_EXIT_USAGE. */
+static int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("soma: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'soma %s%s--help'.\n", cmd ? cmd : "",
+		cmd ? " " : "");
+	return CLI_EXIT_USAGE;
+}
+
+/* Report what getopt_long() rejected: an unknown option or a missing value. */
+static int bad_option(const char *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return usage_error(cmd, "option '%s' needs a value", arg);
+	if (optopt) /* a short option; arg may be a cluster such as -xo */
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	return usage_error(cmd, "unknown option '%s'", arg);
+}
+
+static int print_version(void)
+{
+	printf("soma %s (libsoma %s)\n", SOMA_VERSION_STRING, soma_version());
+	printf("License GPL-3.0-or-later: this is free software; there is NO WARRANTY.\n");
+	return CLI_EXIT_OK;
+}
+
+static int add_override(struct cli_run_opts *o, const char *key,
+			const char *value)
+{
+	o->overrides[o->n_overrides].key = key;
+	o->overrides[o->n_overrides].value = value;
+	o->n_overrides++;
+	return 0;
+}
+
+/* soma run MODEL.yaml [OPTIONS] (argv[0] is "run") */
+static int cmd_run(int argc, char **argv)
+{
+	enum { OPT_DURATION = 256, OPT_DT, OPT_SEED, OPT_NO_PLOTS };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "dt", required_argument, NULL, OPT_DT },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "set", required_argument, NULL, 's' },
+		{ "no-plots", no_argument, NULL, OPT_NO_PLOTS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_run_opts o = { 0 };
+	char **keys = NULL;
+	size_t n_keys = 0;
+	int c, rc = CLI_EXIT_USAGE;
+
+	/* at most one override per argument */
+	o.overrides = calloc((size_t)argc, sizeof(*o.overrides));
+	keys = calloc((size_t)argc, sizeof(*keys));
+	if (!o.overrides || !keys) {
+		cli_error("out of memory");
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:s:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(run_usage_text, stdout);
+			rc = CLI_EXIT_OK;
+			goto out;
+		case 'o':
+			if (!optarg[0]) {
+				rc = usage_error("run", "-o needs a directory");
+				goto out;
+			}
+			o.out_dir = optarg;
+			break;
+		case OPT_DURATION:
+			add_override(&o, "simulation.duration", optarg);
+			break;
+		case OPT_DT:
+			add_override(&o, "simulation.dt", optarg);
+			break;
+		case OPT_SEED:
+			add_override(&o, "simulation.seed", optarg);
+			break;
+		case 's': {
+			const char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg) {
+				rc = usage_error("run", "--set '%s': expected KEY=VALUE, "
+						 "e.g. --set simulation.seed=7", optarg);
+				goto out;
+			}
+			keys[n_keys] = strndup(optarg, (size_t)(eq - optarg));
+			if (!keys[n_keys]) {
+				cli_error("out of memory");
+				rc = CLI_EXIT_FAIL;
+				goto out;
+			}
+			add_override(&o, keys[n_keys++], eq + 1);
+			break;
+		}
+		case OPT_NO_PLOTS:
+			o.no_plots = 1;
+			break;
+		default:
+			rc = bad_option("run", c, argv);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = usage_error("run", "missing MODEL file (soma run MODEL.yaml)");
+		goto out;
+	}
+	if (argc - optind > 1) {
+		rc = usage_error("run", "one MODEL file expected, got '%s' and '%s'",
+				 argv[optind], argv[optind + 1]);
+		goto out;
+	}
+	o.model = argv[optind];
+	rc = cli_run(&o);
+out:
+	for (size_t i = 0; i < n_keys; i++)
+		free(keys[i]);
+	free(keys);
+	free(o.overrides);
+	return rc;
+}
+
+/* soma models [--markdown] [NAME...] (argv[0] is "models") */
+static int cmd_models(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "markdown", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, markdown = 0;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":hm", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(models_usage_text, stdout);
+			return CLI_EXIT_OK;
+		case 'm':
+			markdown = 1;
+			break;
+		default:
+			return bad_option("models", c, argv);
+		}
+	}
+	return cli_models(markdown, argv + optind, argc - optind);
+}
+
+/* soma help [COMMAND] */
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "run")) {
+		fputs(run_usage_text, stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "models")) {
+		fputs(models_usage_text, stdout);
+		return CLI_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return CLI_EXIT_OK;
+	}
+	return usage_error(NULL, "no command '%s'", argv[1]);
+}
+
+static int dispatch(int argc, char **argv)
+{
+	const char *cmd;
+
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
+		return cmd_help(1, argv + 1);
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
+		return print_version();
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "models"))
+		return cmd_models(argc - 1, argv + 1);
+	if (!strcmp(cmd, "help"))
+		return cmd_help(argc - 1, argv + 1);
+	if (cmd[0] == '-')
+		return usage_error(NULL, "unknown option '%s'", cmd);
+	return usage_error(NULL, "unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = dispatch(argc, argv);
+
+	/* a full disk or a closed pipe must not pass for success */
+	if (fflush(stdout) || ferror(stdout)) {
+		cli_error("error writing to standard output");
+		if (rc == CLI_EXIT_OK)
+			rc = CLI_EXIT_FAIL;
+	}
+	return rc;
+}
