@@ -27,3 +27,4 @@ soma_cli_test(run_error)
 # reproducible.cmake compares with the output of run_ei.cmake
 set_tests_properties(cli.run_ei PROPERTIES FIXTURES_SETUP cli_ei)
 set_tests_properties(cli.reproducible PROPERTIES FIXTURES_REQUIRED cli_ei)
+soma_cli_test(examples)

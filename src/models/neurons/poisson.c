@@ -69,8 +69,9 @@ const soma_model soma__model_poisson = {
 	       "step), so the trains do not depend on threads or call order.\n"
 	       "At most one spike per neuron and step: rate*dt must be < 1\n"
 	       "(prepare fails with SOMA_ERANGE otherwise). Takes no input.",
-	.source = "Brian2 PoissonGroup (spike when rand() < rate*dt); "
-		  "BrainModels book §2.2 inputs",
+	.source = "BrainModels book §3.1.2, PoissonInput of the decision "
+		  "network (spike when rand() < freqs*dt/1000); Brian2 "
+		  "PoissonGroup",
 	.params = params,
 	.n_params = sizeof(params) / sizeof(params[0]),
 	.state = NULL,
