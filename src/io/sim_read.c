@@ -287,15 +287,105 @@ static int read_simulation(struct soma__yctx *c, struct fy_node *key,
 
 /* ---- populations --------------------------------------------------------- */
 
+/* What a params: or init: section sets: a population or a projection. */
+struct target {
+	soma_network *net;
+	const soma_model *m;
+	int id;
+	int is_proj;
+	const char *weight_unit; /* replaces SOMA_UNIT_WEIGHT, or NULL */
+};
+
+/* params: a mapping of the model's parameter names to values (empty: none). */
+static int read_params(struct soma__yctx *c, struct fy_node_pair *p,
+		       const struct target *t)
+{
+	struct fy_node_pair *q;
+	void *it = NULL;
+	size_t old;
+	int rc;
+
+	if (!p || soma__yis_null(PV(p)))
+		return SOMA_OK;
+	old = soma__ypush(c, "params");
+	rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
+			      t->is_proj ? "a mapping of synapse parameter names to values" :
+					   "a mapping of parameter names to values");
+	while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
+		const char *pname = soma__ytext(PK(q));
+		size_t old2 = soma__ypush(c, pname);
+		double x;
+		int i;
+
+		rc = get_var(c, PK(q), t->m, t->m->params, t->m->n_params,
+			     pname, "parameter", &i);
+		if (!rc)
+			rc = soma__ynumber(c, PK(q), PV(q), &t->m->params[i], &x);
+		if (!rc) {
+			rc = t->is_proj ?
+				     soma_projection_set_param(t->net, t->id, pname, x) :
+				     soma_population_set_param(t->net, t->id, pname, x);
+			if (rc)
+				rc = net_err(c, t->net, PV(q), PK(q), rc);
+		}
+		soma__ypop(c, old2);
+	}
+	soma__ypop(c, old);
+	return rc;
+}
+
+/* init: a mapping of state variable names to values or distributions. */
+static int read_init(struct soma__yctx *c, struct fy_node_pair *p,
+		     const struct target *t)
+{
+	struct fy_node_pair *q;
+	void *it = NULL;
+	size_t old;
+	int rc;
+
+	if (!p || soma__yis_null(PV(p)))
+		return SOMA_OK;
+	old = soma__ypush(c, "init");
+	rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
+			      t->is_proj ? "a mapping of synapse state variable names to values" :
+					   "a mapping of state variable names to values");
+	while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
+		const char *vname = soma__ytext(PK(q));
+		size_t old2 = soma__ypush(c, vname);
+		soma_var_info v;
+		soma_dist d;
+		int i;
+
+		rc = get_var(c, PK(q), t->m, t->m->state, t->m->n_state, vname,
+			     "state variable", &i);
+		if (!rc) {
+			v = t->m->state[i];
+			if (t->weight_unit && !strcmp(v.unit, SOMA_UNIT_WEIGHT))
+				v.unit = t->weight_unit;
+			rc = soma__ydist(c, PK(q), PV(q), &v, &d);
+		}
+		if (!rc) {
+			rc = t->is_proj ?
+				     soma_projection_init_state(t->net, t->id, vname, &d) :
+				     soma_population_init_state(t->net, t->id, vname, &d);
+			if (rc)
+				rc = net_err(c, t->net, PV(q), PK(q), rc);
+		}
+		soma__ypop(c, old2);
+	}
+	soma__ypop(c, old);
+	return rc;
+}
+
 static int read_population(struct soma__yctx *c, soma_network *net,
 			   struct fy_node *key, struct fy_node *val)
 {
 	static const char *const keys[] = { "model", "size", "params", "init",
 					    NULL };
-	struct fy_node_pair *p_model, *p_size, *p, *q;
+	struct fy_node_pair *p_model, *p_size;
+	struct target t;
 	const char *name = soma__ytext(key);
 	const soma_model *m;
-	void *it = NULL;
 	uint64_t size;
 	size_t old;
 	int rc, pop;
@@ -334,62 +424,14 @@ static int read_population(struct soma__yctx *c, soma_network *net,
 	if (rc)
 		return net_err(c, net, key, NULL, rc);
 
-	p = soma__yget(val, "params");
-	if (p && !soma__yis_null(PV(p))) { /* empty: none */
-		old = soma__ypush(c, "params");
-		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
-				      "a mapping of parameter names to values");
-		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
-			const char *pname = soma__ytext(PK(q));
-			size_t old2 = soma__ypush(c, pname);
-			double x;
-			int i;
-
-			rc = get_var(c, PK(q), m, m->params, m->n_params, pname,
-				     "parameter", &i);
-			if (!rc)
-				rc = soma__ynumber(c, PK(q), PV(q),
-						   &m->params[i], &x);
-			if (!rc) {
-				rc = soma_population_set_param(net, pop, pname,
-							       x);
-				if (rc)
-					rc = net_err(c, net, PV(q), PK(q), rc);
-			}
-			soma__ypop(c, old2);
-		}
-		soma__ypop(c, old);
-		if (rc)
-			return rc;
-	}
-
-	p = soma__yget(val, "init");
-	if (p && !soma__yis_null(PV(p))) { /* empty: none */
-		old = soma__ypush(c, "init");
-		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
-				      "a mapping of state variable names to values");
-		it = NULL;
-		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
-			const char *vname = soma__ytext(PK(q));
-			size_t old2 = soma__ypush(c, vname);
-			soma_dist d;
-			int i;
-
-			rc = get_var(c, PK(q), m, m->state, m->n_state, vname,
-				     "state variable", &i);
-			if (!rc)
-				rc = soma__ydist(c, PK(q), PV(q), &m->state[i],
-						 &d);
-			if (!rc) {
-				rc = soma_population_init_state(net, pop, vname,
-								&d);
-				if (rc)
-					rc = net_err(c, net, PV(q), PK(q), rc);
-			}
-			soma__ypop(c, old2);
-		}
-		soma__ypop(c, old);
-	}
+	t.net = net;
+	t.m = m;
+	t.id = pop;
+	t.is_proj = 0;
+	t.weight_unit = NULL;
+	rc = read_params(c, soma__yget(val, "params"), &t);
+	if (!rc)
+		rc = read_init(c, soma__yget(val, "init"), &t);
 	return rc;
 }
 
@@ -540,11 +582,11 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 					    "connector", "weight", "delay",
 					    "params", "init", NULL };
 	static const char *const outputs[] = { "current", "conductance", NULL };
-	struct fy_node_pair *p_pre, *p_post, *p_syn, *p_conn, *p_w, *p, *q;
+	struct fy_node_pair *p_pre, *p_post, *p_syn, *p_conn, *p_w, *p;
+	struct target t;
 	const char *name = soma__ytext(key);
 	soma_projection_spec spec;
 	const soma_model *m, *post_model;
-	void *it = NULL;
 	size_t old;
 	int rc, proj;
 
@@ -663,67 +705,14 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 	if (rc)
 		return net_err(c, net, key, NULL, rc);
 
-	p = soma__yget(val, "params");
-	if (p && !soma__yis_null(PV(p))) { /* empty: none */
-		old = soma__ypush(c, "params");
-		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
-				      "a mapping of synapse parameter names to values");
-		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
-			const char *pname = soma__ytext(PK(q));
-			size_t old2 = soma__ypush(c, pname);
-			double x;
-			int i;
-
-			rc = get_var(c, PK(q), m, m->params, m->n_params, pname,
-				     "parameter", &i);
-			if (!rc)
-				rc = soma__ynumber(c, PK(q), PV(q),
-						   &m->params[i], &x);
-			if (!rc) {
-				rc = soma_projection_set_param(net, proj, pname,
-							       x);
-				if (rc)
-					rc = net_err(c, net, PV(q), PK(q), rc);
-			}
-			soma__ypop(c, old2);
-		}
-		soma__ypop(c, old);
-		if (rc)
-			return rc;
-	}
-
-	p = soma__yget(val, "init");
-	if (p && !soma__yis_null(PV(p))) { /* empty: none */
-		old = soma__ypush(c, "init");
-		rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
-				      "a mapping of synapse state variable names to values");
-		it = NULL;
-		while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
-			const char *vname = soma__ytext(PK(q));
-			size_t old2 = soma__ypush(c, vname);
-			soma_var_info v;
-			soma_dist d;
-			int i;
-
-			rc = get_var(c, PK(q), m, m->state, m->n_state, vname,
-				     "state variable", &i);
-			if (!rc) {
-				v = m->state[i];
-				if (!strcmp(v.unit, SOMA_UNIT_WEIGHT))
-					v.unit = spec.output == SOMA_OUTPUT_CURRENT ?
-							 "pA" : "nS";
-				rc = soma__ydist(c, PK(q), PV(q), &v, &d);
-			}
-			if (!rc) {
-				rc = soma_projection_init_state(net, proj, vname,
-								&d);
-				if (rc)
-					rc = net_err(c, net, PV(q), PK(q), rc);
-			}
-			soma__ypop(c, old2);
-		}
-		soma__ypop(c, old);
-	}
+	t.net = net;
+	t.m = m;
+	t.id = proj;
+	t.is_proj = 1;
+	t.weight_unit = spec.output == SOMA_OUTPUT_CURRENT ? "pA" : "nS";
+	rc = read_params(c, soma__yget(val, "params"), &t);
+	if (!rc)
+		rc = read_init(c, soma__yget(val, "init"), &t);
 	return rc;
 }
 
