@@ -46,6 +46,9 @@ typedef struct soma_var_info {
 	double max;       /**< upper bound of the valid range (INFINITY: none) */
 	unsigned flags;   /**< SOMA_VAR_* bound flags */
 	const char *doc;  /**< one-line meaning */
+	const char *def_param; /**< state only: name of the parameter whose value
+				    is the initial value (e.g. V starts at V_rest),
+				    or NULL for def */
 } soma_var_info;
 
 struct soma__model_ops; /* internal kernels */

@@ -14,11 +14,18 @@
  *    time, then population (in order of adding), then index; t_ms is the spike
  *    time t_{n+1} (see network.h).
  *  - rates.csv   `t_ms` then one column per spike-recorded population: the
- *    population rate in Hz at every step t_n (n = 0 .. steps), as the seed's
- *    `bp.measure.firing_rate(spikes, width)`: the fraction of the population
- *    spiking per step, summed over a centred window of 2*floor(width/(2 dt))+1
- *    steps, times 1000/width (zero outside the run). A spike at t_{n+1} counts
- *    at step n+1.
+ *    population rate in Hz at every step t_n (n = 0 .. steps): the spikes of
+ *    the population in a window centred on t_n, divided by the number of
+ *    neurons and by the window's duration. The window spans 2h+1 steps,
+ *    h = floor(width/(2 dt)), each step q standing for the interval
+ *    (t_{q-1}, t_q] (a spike at t_{n+1} counts at step n+1); near the start
+ *    and the end of the run it is cut to the steps inside the run, and the
+ *    rate divided by the duration of that part, so the ends are not biased
+ *    low (0 at t_0 when h = 0). This is the seed's
+ *    `bp.measure.firing_rate(spikes, width)` except that the seed divides by
+ *    width rather than by the window's true duration (2h+1) dt (2% high for
+ *    5 ms at dt 0.1 ms) and pads with zeros outside the run. Being centred,
+ *    the rate at t_n uses spikes up to t_n + h dt.
  *  - POP.VAR.csv `t_ms` then one column per recorded neuron (header: the
  *    neuron's index); one row every k steps starting at t = 0.
  */
@@ -54,7 +61,7 @@ typedef struct soma_monitor_info {
 
 /**
  * Record the spikes of @p pop, and its population rate with a sliding window
- * of @p rate_window_ms ms (> 0; the seed uses 5 ms).
+ * of @p rate_window_ms ms (> 0 and at most 2^24 steps; the seed uses 5 ms).
  * @return SOMA_OK, SOMA_ENOENT, SOMA_ERANGE (window), SOMA_EEXIST (already
  *         recorded), SOMA_ESTATE (outputs open), SOMA_ENOMEM
  */
@@ -64,7 +71,8 @@ int soma_network_record_spikes(soma_network *net, int pop,
 /**
  * Record state variable @p var of @p n neurons of @p pop (indices in
  * @p neurons; NULL with n 0 for all) every @p every steps (>= 1), from t = 0.
- * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (index out of range, every 0),
+ * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (index out of range or listed
+ *         twice, every 0),
  *         SOMA_EEXIST (same population and variable twice), SOMA_ESTATE, SOMA_ENOMEM
  */
 int soma_network_record_state(soma_network *net, int pop, const char *var,
@@ -81,8 +89,14 @@ int soma_network_monitor_info(const soma_network *net, int id,
 /**
  * Create directory @p dir (and its parents) if needed and open the files of
  * every recording under temporary names; the state at t = 0 is written.
- * @return SOMA_OK, SOMA_EIO (message names the path and the system error),
- *         SOMA_ESTATE (already open), SOMA_ENOMEM
+ * One network at a time writes into a directory: DIR/.soma.lock is locked
+ * (flock) from here until the network is destroyed or opens outputs again,
+ * so a second run into the same directory fails at once instead of mixing
+ * its files with the first's. The lock file itself stays.
+ * @return SOMA_OK, SOMA_EIO (message names the path and the system error,
+ *         or says the directory is in use by another run; a data file's
+ *         final name taken by a directory), SOMA_ESTATE (already open),
+ *         SOMA_ENOMEM
  */
 int soma_network_open_outputs(soma_network *net, const char *dir);
 

@@ -30,7 +30,7 @@
  *
  * Delays. A projection's delay d (ms) becomes D = floor(d/dt + 1/2) whole
  * steps at prepare (nearest step, halves rounded up; a relative tolerance of
- * 1e-9 absorbs floating-point noise, so 2 ms at dt 0.1 ms is 20 steps). A
+ * 1e-12 absorbs floating-point noise, so 2 ms at dt 0.1 ms is 20 steps). A
  * spike emitted at t_s = t_{n+1} reaches the synapse at t_a = t_s + D*dt: it
  * is added to the synaptic state s(t_a) (stage 7 of step n+D), so the current
  * of the step starting at t_a is the first to carry it. A delay of 0
@@ -114,7 +114,7 @@ double soma_network_time(const soma_network *net);
 /**
  * Add a population of @p size neurons of built-in model @p model (see
  * soma_model_find()), with the model's default parameters and initial state.
- * @param name  unique name, [A-Za-z_][A-Za-z0-9_]*
+ * @param name  unique name, [A-Za-z_][A-Za-z0-9_]*, not "t_ms" (the time column)
  * @param out_id receives the population index (0, 1, ... in order of adding); may be NULL
  * @return SOMA_OK, SOMA_EINVAL (bad name, model not a neuron/source model),
  *         SOMA_ENOENT (unknown model), SOMA_EEXIST (name taken),
@@ -216,7 +216,9 @@ typedef struct soma_projection_spec {
 	const char *synapse;      /**< synapse model name, e.g. "exponential" */
 	soma_output_kind output;  /**< current- or conductance-based */
 	soma_connector connector;
-	soma_dist weight;         /**< pA (current) or nS (conductance) */
+	soma_dist weight;         /**< pA (current) or nS (conductance); for
+				       conductance the value, low bound or mean
+				       must be >= 0 (inhibition comes from E) */
 	double delay_ms;          /**< constant delay, ms, >= 0 */
 } soma_projection_spec;
 
@@ -227,6 +229,7 @@ typedef struct soma_projection_spec {
  * @return SOMA_OK; SOMA_EINVAL (bad name, bad index, post not a neuron
  *         population, unknown output), SOMA_ENOENT (unknown synapse model),
  *         SOMA_EEXIST, SOMA_ERANGE (p outside [0,1], delay < 0 or not finite,
+ *         negative conductance weight,
  *         one-to-one size mismatch, sd < 0, more than 2^32-1 synapses),
  *         SOMA_ESTATE (network already run), SOMA_ENOMEM
  */
@@ -289,7 +292,8 @@ int soma_projection_state(const soma_network *net, int proj, const char *var,
  * steps as delays are. Inputs to the same neuron add up.
  * @param neurons  indices of the neurons that receive it (n_neurons of them),
  *                 or NULL with n_neurons 0 for every neuron
- * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (no segments, index out of range),
+ * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (no segments, index out of range
+ *         or listed twice),
  *         SOMA_ERANGE (negative or non-finite duration, non-finite value),
  *         SOMA_ENOMEM
  */

@@ -53,6 +53,7 @@ struct soma__pop {
 	uint32_t *spk;                     /* n: indices that spiked in the last step */
 	uint32_t n_spk;
 	uint64_t spike_count;
+	uint64_t state_set;                /* bit k: state k set explicitly */
 	double derived[SOMA__MAX_DERIVED]; /* the model's derived constants */
 	uint64_t seed;                     /* the network's seed (for sources) */
 	uint32_t bad_index;                /* neuron whose state went non-finite */
@@ -117,6 +118,7 @@ struct soma__outputs {
 	uint64_t rate_next; /* next step whose rate row is due */
 	int closed;         /* files complete and renamed; paths kept for
 			       soma_network_monitor_info() */
+	int lock_fd;        /* DIR/.soma.lock, flock()ed while the outputs live */
 };
 
 struct soma_network {
@@ -148,8 +150,13 @@ int soma__grow(void **arr, int n, size_t elem);
 char *soma__strdup(const char *s);
 
 /* Step count of a duration: floor(ms/dt + 1/2) with a relative tolerance of
- * 1e-9 for floating-point noise (network.h, "Delays"). */
+ * 1e-12 for floating-point noise (network.h, "Delays"). */
 uint64_t soma__steps(double ms, double dt);
+
+/* Check a list of @n neuron indices for a population of @size: each in range
+ * and listed once. 0 or SOMA_EINVAL with a message naming @what. */
+int soma__check_indices(soma_network *net, const char *what,
+			const uint32_t *idx, uint32_t n, uint32_t size);
 
 /* Check @d (unit @unit) for sanity: 0 or SOMA_EINVAL/SOMA_ERANGE with message. */
 int soma__dist_check(soma_network *net, const char *what, const soma_dist *d);

@@ -57,7 +57,10 @@ uint64_t soma__steps(double ms, double dt)
 		return 0;
 	if (x >= 1.8e19)
 		return UINT64_MAX;
-	return (uint64_t)floor(x + 0.5 + 1e-9 * x);
+	/* the relative tolerance absorbs the rounding of ms/dt (0.25/0.1 =
+	 * 2.4999999999999996 is 2.5 steps, rounded up) without moving a value
+	 * that is really below a half */
+	return (uint64_t)floor(x + 0.5 + 1e-12 * x);
 }
 
 int soma__dist_check(soma_network *net, const char *what, const soma_dist *d)
@@ -87,9 +90,42 @@ int soma__dist_check(soma_network *net, const char *what, const soma_dist *d)
 			    what, (int)d->kind);
 }
 
+int soma__check_indices(soma_network *net, const char *what,
+			const uint32_t *idx, uint32_t n, uint32_t size)
+{
+	uint8_t *seen;
+
+	if (n && !idx)
+		return soma__seterr(net, SOMA_EINVAL, "%s: no neuron list", what);
+	for (uint32_t k = 0; k < n; k++)
+		if (idx[k] >= size)
+			return soma__seterr(net, SOMA_EINVAL,
+					    "%s: neuron index %u is out of range: must be in [0, %u]",
+					    what, idx[k], size - 1);
+	if (n < 2)
+		return SOMA_OK;
+	seen = calloc(size, 1);
+	if (!seen)
+		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
+	for (uint32_t k = 0; k < n; k++) {
+		if (seen[idx[k]]) {
+			free(seen);
+			return soma__seterr(net, SOMA_EINVAL,
+					    "%s: neuron %u is listed twice", what,
+					    idx[k]);
+		}
+		seen[idx[k]] = 1;
+	}
+	free(seen);
+	return SOMA_OK;
+}
+
+/* Names of populations and projections: identifiers, and not "t_ms", the
+ * time column of rates.csv. */
 static int valid_name(const char *s)
 {
-	if (!s || !(isalpha((unsigned char)*s) || *s == '_'))
+	if (!s || !(isalpha((unsigned char)*s) || *s == '_') ||
+	    strcmp(s, "t_ms") == 0)
 		return 0;
 	for (; *s; s++)
 		if (!(isalnum((unsigned char)*s) || *s == '_'))
@@ -228,6 +264,8 @@ uint64_t soma_network_steps_for(const soma_network *net, double duration_ms)
 
 /* ---- populations -------------------------------------------------------- */
 
+static double state_default(const soma_model *m, const double *param, size_t k);
+
 static struct soma__pop *get_pop(const soma_network *net, int pop)
 {
 	return (net && pop >= 0 && pop < net->n_pops) ? net->pops[pop] : NULL;
@@ -253,7 +291,7 @@ int soma_network_add_population(soma_network *net, const char *name,
 				    name ? name : "");
 	if (!valid_name(name))
 		return soma__seterr(net, SOMA_EINVAL,
-				    "population name '%s' is not valid: use letters, digits and '_', not starting with a digit",
+				    "population name '%s' is not valid: use letters, digits and '_', not starting with a digit (and not t_ms)",
 				    name ? name : "");
 	if (soma_population_find(net, name, &dummy) == SOMA_OK)
 		return soma__seterr(net, SOMA_EEXIST,
@@ -293,7 +331,7 @@ int soma_network_add_population(soma_network *net, const char *name,
 		if (!p->state[k])
 			goto nomem;
 		for (uint32_t i = 0; i < size; i++)
-			p->state[k][i] = m->state[k].def;
+			p->state[k][i] = state_default(m, p->param, k);
 	}
 	if (soma__grow((void **)&net->pops, net->n_pops, sizeof(*net->pops)))
 		goto nomem;
@@ -342,6 +380,28 @@ const soma_model *soma_population_model(const soma_network *net, int pop)
 	return p ? p->model : NULL;
 }
 
+/* Initial value of state @k: its def_param's value, else its default. */
+static double state_default(const soma_model *m, const double *param, size_t k)
+{
+	int q = soma_model_param_index(m, m->state[k].def_param);
+
+	return q >= 0 ? param[q] : m->state[k].def;
+}
+
+/* State variables not set explicitly follow the parameter they default to
+ * (LIF's V starts at V_rest). */
+static void follow_defaults(struct soma__pop *p)
+{
+	for (size_t k = 0; k < p->model->n_state && k < 64; k++) {
+		double v;
+		if (!p->model->state[k].def_param || (p->state_set >> k & 1))
+			continue;
+		v = state_default(p->model, p->param, k);
+		for (uint32_t i = 0; i < p->n; i++)
+			p->state[k][i] = v;
+	}
+}
+
 /* Validate @value for @v and store it in @slot; shared by populations and
  * projections. */
 static int set_param(soma_network *net, const char *owner, const char *kind,
@@ -371,10 +431,15 @@ int soma_population_set_param(soma_network *net, int pop, const char *param,
 {
 	struct soma__pop *p = get_pop(net, pop);
 
+	int rc;
+
 	if (!p)
 		return no_pop(net, pop);
-	return set_param(net, p->name, "population", p->model, p->param, param,
-			 value);
+	rc = set_param(net, p->name, "population", p->model, p->param, param,
+		       value);
+	if (!rc && !net->started)
+		follow_defaults(p);
+	return rc;
 }
 
 int soma_population_get_param(const soma_network *net, int pop,
@@ -417,6 +482,7 @@ int soma_population_init_state(soma_network *net, int pop, const char *var,
 	rc = soma__dist_check(net, var, d);
 	if (rc)
 		return rc;
+	p->state_set |= 1ull << k;
 	return fill_dist(net, p->state[k], p->n, d, SOMA__RNG_POP_INIT,
 			 (uint32_t)pop | (uint32_t)k << 20);
 }
@@ -435,6 +501,7 @@ int soma_population_set_state(soma_network *net, int pop, const char *var,
 				    p->name, n, var, p->n);
 	for (uint32_t i = 0; i < p->n; i++)
 		p->state[k][i] = values[n == 1 ? 0 : i];
+	p->state_set |= 1ull << k;
 	return SOMA_OK;
 }
 
@@ -534,6 +601,12 @@ int soma_network_add_projection(soma_network *net,
 	rc = soma__dist_check(net, "weight", &s->weight);
 	if (rc)
 		return rc;
+	if (s->output == SOMA_OUTPUT_CONDUCTANCE &&
+	    s->weight.a < 0)
+		return soma__seterr(net, SOMA_ERANGE,
+				    "projection '%s': a conductance weight must not be negative (got %g nS); "
+				    "inhibition comes from the reversal potential E",
+				    name, s->weight.a);
 
 	j = calloc(1, sizeof(*j));
 	if (!j)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Piecewise-constant current inputs (the seed's bp.inputs.constant_current). */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/internal.h"
@@ -38,13 +39,15 @@ int soma_network_add_current(soma_network *net, int pop,
 		return soma__seterr(net, SOMA_EINVAL,
 				    "input to '%s': no segments given",
 				    net->pops[pop]->name);
-	if (n_neurons && !neurons)
-		return soma__seterr(net, SOMA_EINVAL, "input: neuron list missing");
-	for (uint32_t k = 0; k < n_neurons; k++)
-		if (neurons[k] >= size)
-			return soma__seterr(net, SOMA_EINVAL,
-					    "input to '%s': neuron index %u is out of range: must be in [0, %u]",
-					    net->pops[pop]->name, neurons[k], size - 1);
+	{
+		char what[300];
+		int rc;
+
+		snprintf(what, sizeof(what), "input to '%s'", net->pops[pop]->name);
+		rc = soma__check_indices(net, what, neurons, n_neurons, size);
+		if (rc)
+			return rc;
+	}
 	for (size_t k = 0; k < n_segments; k++) {
 		int last_forever = k == n_segments - 1 && isinf(durations[k]) &&
 				   durations[k] > 0;

@@ -4,11 +4,14 @@
  * Every file is written as NAME.part and renamed when complete.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include "core/internal.h"
 
@@ -56,6 +59,11 @@ int soma_network_record_spikes(soma_network *net, int pop,
 		return soma__seterr(net, SOMA_ERANGE,
 				    "rate window %g ms is out of range: must be in (0, inf) ms",
 				    rate_window_ms);
+	/* the window's counts are kept in memory: 2^24 steps at most */
+	if (rate_window_ms / net->dt > (double)(1u << 24))
+		return soma__seterr(net, SOMA_ERANGE,
+				    "rate window %g ms is out of range: it spans more than 2^24 steps of %g ms",
+				    rate_window_ms, net->dt);
 	for (int k = 0; k < net->n_mons; k++)
 		if (net->mons[k].kind == SOMA_MONITOR_SPIKES && net->mons[k].pop == pop)
 			return soma__seterr(net, SOMA_EEXIST,
@@ -92,14 +100,15 @@ int soma_network_record_state(soma_network *net, int pop, const char *var,
 	if (every == 0)
 		return soma__seterr(net, SOMA_EINVAL,
 				    "recording %s.%s: every must be >= 1 step", p->name, var);
-	if (n && !neurons)
-		return soma__seterr(net, SOMA_EINVAL, "recording %s.%s: no neuron list",
-				    p->name, var);
-	for (uint32_t q = 0; q < n; q++)
-		if (neurons[q] >= p->n)
-			return soma__seterr(net, SOMA_EINVAL,
-					    "recording %s.%s: neuron index %u is out of range: must be in [0, %u]",
-					    p->name, var, neurons[q], p->n - 1);
+	{
+		char what[600];
+		int rc;
+
+		snprintf(what, sizeof(what), "recording %s.%s", p->name, var);
+		rc = soma__check_indices(net, what, neurons, n, p->n);
+		if (rc)
+			return rc;
+	}
 	for (int q = 0; q < net->n_mons; q++)
 		if (net->mons[q].kind == SOMA_MONITOR_STATE &&
 		    net->mons[q].pop == pop && net->mons[q].var == k)
@@ -191,10 +200,18 @@ static FILE *open_part(soma_network *net, const char *dir, const char *name,
 {
 	FILE *f;
 
+	struct stat st;
+
 	*path = join(dir, name, "");
 	*tmp = join(dir, name, ".part");
 	if (!*path || !*tmp) {
 		*rc = soma__seterr(net, SOMA_ENOMEM, "out of memory");
+		return NULL;
+	}
+	/* fail now rather than at the rename, after the whole run */
+	if (stat(*path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		*rc = soma__seterr(net, SOMA_EIO,
+				   "cannot write '%s': it is a directory", *path);
 		return NULL;
 	}
 	f = fopen(*tmp, "w");
@@ -260,6 +277,26 @@ int soma_network_open_outputs(soma_network *net, const char *dir)
 	if (!o)
 		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
 	net->out = o;
+	o->lock_fd = -1;
+	/* one run at a time per directory: two would share the .part files */
+	{
+		char *lock = join(dir, ".soma.lock", "");
+		if (!lock) {
+			rc = soma__seterr(net, SOMA_ENOMEM, "out of memory");
+			goto fail;
+		}
+		o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (o->lock_fd < 0 || flock(o->lock_fd, LOCK_EX | LOCK_NB)) {
+			int busy = o->lock_fd >= 0 && errno == EWOULDBLOCK;
+			rc = soma__seterr(net, SOMA_EIO,
+					  busy ? "output directory '%s' is in use by another run (%s is locked)" :
+						 "cannot lock output directory '%s' (%s): %s",
+					  dir, lock, strerror(errno));
+			free(lock);
+			goto fail;
+		}
+		free(lock);
+	}
 	o->start = net->step;
 	o->rate_next = net->step;
 	o->dir = soma__strdup(dir);
@@ -321,7 +358,9 @@ const char *soma_network_rates_path(const soma_network *net)
 	return net && net->out ? net->out->rates_path : NULL;
 }
 
-/* Emit the rate row of step m; counts after @last are zero. */
+/* Emit the rate row of step m when the counts up to @last are known: the
+ * spikes in the centred window of 2h+1 steps, cut to the steps of the run,
+ * over N times the duration of that part of the window. */
 static void write_rate_row(soma_network *net, uint64_t m, uint64_t last)
 {
 	struct soma__outputs *o = net->out;
@@ -329,16 +368,21 @@ static void write_rate_row(soma_network *net, uint64_t m, uint64_t last)
 	fprintf(o->rates, "%.12g", (double)m * net->dt);
 	for (int k = 0; k < net->n_mons; k++) {
 		struct soma__monitor *mon = &net->mons[k];
-		uint64_t h, sum = 0;
+		uint64_t h, lo, hi, sum = 0;
+		double rate = 0;
 
 		if (mon->kind != SOMA_MONITOR_SPIKES)
 			continue;
 		h = half_window(net, mon->window_ms);
-		for (uint64_t q = (m >= o->start + h ? m - h : o->start);
-		     q <= m + h && q <= last; q++)
+		/* count q holds the spikes of (t_{q-1}, t_q]: steps start+1.. */
+		lo = m >= o->start + 1 + h ? m - h : o->start + 1;
+		hi = m + h <= last ? m + h : last;
+		for (uint64_t q = lo; q <= hi; q++)
 			sum += mon->counts[q % mon->win];
-		fprintf(o->rates, ",%.8g",
-			(double)sum / net->pops[mon->pop]->n * 1000.0 / mon->window_ms);
+		if (hi >= lo)
+			rate = (double)sum / net->pops[mon->pop]->n /
+			       ((double)(hi - lo + 1) * net->dt) * 1000.0;
+		fprintf(o->rates, ",%.8g", rate);
 	}
 	fputc('\n', o->rates);
 }
@@ -370,8 +414,9 @@ int soma__outputs_step(soma_network *net)
 			o->rate_next++;
 		}
 		if (ferror(o->spikes) || ferror(o->rates))
-			return soma__seterr(net, SOMA_EIO, "writing '%s' failed",
-					    o->spikes_tmp);
+			return soma__seterr(net, SOMA_EIO, "writing '%s' failed: %s",
+					    ferror(o->spikes) ? o->spikes_tmp : o->rates_tmp,
+					    strerror(errno));
 	}
 	for (int k = 0; k < net->n_mons; k++) {
 		struct soma__monitor *m = &net->mons[k];
@@ -380,7 +425,8 @@ int soma__outputs_step(soma_network *net)
 			continue;
 		write_state_row(net, m);
 		if (ferror(m->f))
-			return soma__seterr(net, SOMA_EIO, "writing '%s' failed", m->tmp);
+			return soma__seterr(net, SOMA_EIO, "writing '%s' failed: %s",
+					    m->tmp, strerror(errno));
 	}
 	return SOMA_OK;
 }
@@ -388,12 +434,13 @@ int soma__outputs_step(soma_network *net)
 /* Close @f and rename @tmp to @path; 0 or an errno. */
 static int finish(FILE **f, char **tmp, const char *path)
 {
-	int bad = ferror(*f);
+	int bad = ferror(*f), e = 0;
 
-	bad |= fclose(*f) != 0;
+	if (fclose(*f) != 0)
+		e = errno;
 	*f = NULL;
-	if (bad)
-		return EIO;
+	if (bad || e)
+		return e ? e : EIO;
 	if (rename(*tmp, path))
 		return errno;
 	free(*tmp);
@@ -462,6 +509,8 @@ void soma__outputs_free(soma_network *net)
 		remove(o->spikes_tmp);
 	if (o->rates_tmp)
 		remove(o->rates_tmp);
+	if (o->lock_fd >= 0)
+		close(o->lock_fd); /* releases the lock */
 	free(o->spikes_tmp);
 	free(o->spikes_path);
 	free(o->rates_tmp);
@@ -472,6 +521,18 @@ void soma__outputs_free(soma_network *net)
 }
 
 /* ---- summary.json ------------------------------------------------------- */
+
+/* The shortest of %.15g, %.17g that reads back as @x (0.1, not
+ * 0.10000000000000001). */
+static void json_num(FILE *f, double x)
+{
+	char buf[40];
+
+	snprintf(buf, sizeof(buf), "%.15g", x);
+	if (strtod(buf, NULL) != x)
+		snprintf(buf, sizeof(buf), "%.17g", x);
+	fputs(buf, f);
+}
 
 static void json_str(FILE *f, const char *s)
 {
@@ -514,9 +575,11 @@ int soma_network_write_summary(const soma_network *net, const char *path,
 		json_str(f, model_file);
 	else
 		fputs("null", f);
-	fprintf(f, ",\n  \"seed\": %llu,\n  \"dt_ms\": %.17g,\n  \"duration_ms\": %.17g,\n"
-		   "  \"steps\": %llu,\n  \"wall_s\": %.6f,\n  \"populations\": {",
-		(unsigned long long)net->seed, net->dt, dur,
+	fprintf(f, ",\n  \"seed\": %llu,\n  \"dt_ms\": ", (unsigned long long)net->seed);
+	json_num(f, net->dt);
+	fprintf(f, ",\n  \"duration_ms\": ");
+	json_num(f, dur);
+	fprintf(f, ",\n  \"steps\": %llu,\n  \"wall_s\": %.6f,\n  \"populations\": {",
 		(unsigned long long)net->step, wall_s);
 	for (int i = 0; i < net->n_pops; i++) {
 		const struct soma__pop *p = net->pops[i];

@@ -215,6 +215,38 @@ static void test_param_errors(void **state)
 	soma_network_destroy(NULL);
 }
 
+/* V starts at V_rest (BrainModels' LIF: V = V_rest), follows V_rest until it
+ * is initialised explicitly; nonsense parameter pairs are refused. */
+static void test_initial_V_and_prepare_checks(void **state)
+{
+	(void)state;
+	soma_network *net;
+	const double *V;
+	double v0 = -70;
+	int pop;
+
+	assert_int_equal(soma_network_create(0.1, 1, &net), SOMA_OK);
+	assert_int_equal(soma_network_add_population(net, "L", "lif", 3, &pop), SOMA_OK);
+	soma_population_state(net, pop, "V", &V);
+	assert_true(V[0] == 0.0 && V[2] == 0.0);
+	assert_int_equal(soma_population_set_param(net, pop, "V_rest", -52), SOMA_OK);
+	assert_true(V[0] == -52.0 && V[2] == -52.0);
+	assert_int_equal(soma_population_set_state(net, pop, "V", &v0, 1), SOMA_OK);
+	assert_int_equal(soma_population_set_param(net, pop, "V_rest", -60), SOMA_OK);
+	assert_true(V[1] == -70.0); /* explicit initial state wins */
+
+	assert_int_equal(soma_network_prepare(net), SOMA_OK);
+	assert_int_equal(soma_population_set_param(net, pop, "V_reset", 25), SOMA_OK);
+	assert_int_equal(soma_network_prepare(net), SOMA_ERANGE);
+	assert_non_null(strstr(soma_network_errmsg(net), "V_reset"));
+	assert_int_equal(soma_population_set_param(net, pop, "V_reset", -5), SOMA_OK);
+	assert_int_equal(soma_population_set_param(net, pop, "tau", 0.06), SOMA_OK);
+	assert_int_equal(soma_network_run(net, 1), SOMA_ERANGE);
+	assert_non_null(strstr(soma_network_errmsg(net), "dt"));
+	assert_int_equal(soma_network_steps(net), 0);
+	soma_network_destroy(net);
+}
+
 /* The seed's defaults, from the descriptor. */
 static void test_defaults(void **state)
 {
@@ -241,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_no_refractory),
 		cmocka_unit_test(test_param_errors),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_initial_V_and_prepare_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,7 +121,8 @@ static char *path_in(const char *dir, const char *name)
 	return p;
 }
 
-/* Names in @dir, sorted, joined by spaces ("" for none). */
+/* Names in @dir, sorted, joined by spaces ("" for none), but the lock file
+ * .soma.lock, which stays (see test_lock). */
 static char *listing(const char *dir)
 {
 	struct dirent **ents;
@@ -135,7 +136,8 @@ static char *listing(const char *dir)
 	s = calloc(len, 1);
 	assert_non_null(s);
 	for (int i = 0; i < n; i++) {
-		if (strcmp(ents[i]->d_name, ".") && strcmp(ents[i]->d_name, "..")) {
+		if (strcmp(ents[i]->d_name, ".") && strcmp(ents[i]->d_name, "..") &&
+		    strcmp(ents[i]->d_name, ".soma.lock")) {
 			if (*s)
 				strcat(s, " ");
 			strcat(s, ents[i]->d_name);
@@ -298,7 +300,7 @@ static void note_spikes(const soma_network *net, struct truth *tr)
 /* monitor.h's rate of population @pop at every step 0..steps, recomputed
  * from the rows of spikes.csv: spikes per step (a spike at t_{n+1} counts at
  * step n+1), summed over the centred window of 2 floor(width/(2 dt)) + 1
- * steps, zero outside the run, / N * 1000 / width. */
+ * steps cut to steps 1..steps, / N / (duration of the cut window) in Hz. */
 static double *rates_from_spikes(const struct csv *sp, int pop, uint32_t size,
 				 double width, double dt, uint64_t steps)
 {
@@ -317,10 +319,13 @@ static double *rates_from_spikes(const struct csv *sp, int pop, uint32_t size,
 	}
 	for (long n = 0; n <= (long)steps; n++) {
 		uint64_t sum = 0;
+		long in = 0;
 		for (long q = n - h; q <= n + h; q++)
-			if (q >= 0 && q <= (long)steps)
+			if (q >= 1 && q <= (long)steps) {
 				sum += count[q];
-		rate[n] = (double)sum / size * 1000.0 / width;
+				in++;
+			}
+		rate[n] = in ? (double)sum / size * 1000.0 / (in * dt) : 0.0;
 	}
 	free(count);
 	return rate;
@@ -485,9 +490,11 @@ static void test_files(void **state)
 
 /* A hand-made pattern: 10 LIF neurons at rest get 2100 pA for the first
  * step only, so V = dt/tau * R I = 21 mV >= V_th: all spike in step 1
- * (t = 0.1 ms) and never again. With a 5 ms window (h = 25 steps) the rate is
- * 10/10 * 1000/5 = 200 Hz at steps 0..26 and 0 after; with 0.35 ms (h = 1),
- * 1000/0.35 Hz at steps 0..2. A run shorter than the window: every row. */
+ * (t = 0.1 ms) and never again. With a 5 ms window (h = 25 steps) the rate at
+ * steps 0..26 is one spike per neuron over the duration of the part of the
+ * window inside the run (steps max(n-h,1)..min(n+h,steps)): 1000/(26 * 0.1) Hz
+ * at step 0, 1000/(51 * 0.1) = 196.1 Hz in the middle of a long run; 0 after.
+ * With 0.35 ms (h = 1), steps 0..2. A run shorter than the window: every row. */
 static void hand_pattern(uint64_t steps, double width, long h, int chunks)
 {
 	char *dir = make_tmpdir(), *p;
@@ -524,7 +531,9 @@ static void hand_pattern(uint64_t steps, double width, long h, int chunks)
 	assert_string_equal(rt.header, "t_ms,E");
 	assert_int_equal(rt.rows, steps + 1);
 	for (long n = 0; n <= (long)steps; n++) {
-		double want = labs(n - 1) <= h ? 1000.0 / width : 0.0;
+		long lo = n - h > 1 ? n - h : 1;
+		long hi = n + h < (long)steps ? n + h : (long)steps;
+		double want = labs(n - 1) <= h ? 1000.0 / ((hi - lo + 1) * 0.1) : 0.0;
 		if (!close_to(at(&rt, n, 1), want, 1e-7))
 			fail_msg("rate at step %ld (window %g ms, %llu steps): %.10g, expected %.10g",
 				 n, width, (unsigned long long)steps, at(&rt, n, 1), want);
@@ -1022,11 +1031,42 @@ static void test_open_fails(void **state)
 	rm_rf(dir);
 }
 
+/* One run at a time per directory: a second network cannot open outputs in
+ * a directory whose outputs are open (they would share the .part files),
+ * and can once the first is destroyed. */
+static void test_lock(void **state)
+{
+	(void)state;
+	char *dir = make_tmpdir(), *lock;
+	soma_network *a = new_net(0.1, 1), *b = new_net(0.1, 2);
+	struct stat st;
+
+	assert_int_equal(soma_network_add_population(a, "P", "poisson", 5, NULL), SOMA_OK);
+	assert_int_equal(soma_network_add_population(b, "P", "poisson", 5, NULL), SOMA_OK);
+	assert_int_equal(soma_network_record_spikes(a, 0, 5, NULL), SOMA_OK);
+	assert_int_equal(soma_network_record_spikes(b, 0, 5, NULL), SOMA_OK);
+	assert_int_equal(soma_network_open_outputs(a, dir), SOMA_OK);
+	assert_int_equal(soma_network_open_outputs(b, dir), SOMA_EIO);
+	assert_non_null(strstr(soma_network_errmsg(b), "in use by another run"));
+	assert_int_equal(soma_network_run(a, 10), SOMA_OK);
+	assert_int_equal(soma_network_close_outputs(a), SOMA_OK);
+	/* still held after close (the program writes summary and figures) */
+	assert_int_equal(soma_network_open_outputs(b, dir), SOMA_EIO);
+	destroy_net(a);
+	assert_int_equal(soma_network_open_outputs(b, dir), SOMA_OK);
+	lock = path_in(dir, ".soma.lock");
+	assert_int_equal(stat(lock, &st), 0);
+	free(lock);
+	destroy_net(b);
+	rm_rf(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_files, cleanup),
 		cmocka_unit_test_teardown(test_rate_hand_pattern, cleanup),
+		cmocka_unit_test_teardown(test_lock, cleanup),
 		cmocka_unit_test_teardown(test_destroy_without_close, cleanup),
 		cmocka_unit_test_teardown(test_run_after_close, cleanup),
 		cmocka_unit_test_teardown(test_close_twice, cleanup),

@@ -4,6 +4,7 @@
  * book §1.3.1 and its appendix "LIF model" (brainmodels.neurons.LIF).
  */
 #include <math.h>
+#include <stdio.h>
 
 #include "core/internal.h"
 
@@ -26,13 +27,27 @@ static const soma_var_info params[] = {
 };
 
 static const soma_var_info state[] = {
-	{ "V", "mV", 0.0, -INFINITY, INFINITY, 0, "membrane potential" },
+	{ "V", "mV", 0.0, -INFINITY, INFINITY, 0, "membrane potential",
+	  "V_rest" },
 };
 
 static int lif_prepare(struct soma__pop *p, double dt, char *err, size_t len)
 {
-	(void)err;
-	(void)len;
+	if (p->param[P_V_RESET] >= p->param[P_V_TH]) {
+		snprintf(err, len,
+			 "V_reset = %g mV must be below V_th = %g mV, or the neuron "
+			 "fires again as soon as it may",
+			 p->param[P_V_RESET], p->param[P_V_TH]);
+		return SOMA_ERANGE;
+	}
+	if (dt > p->param[P_TAU]) {
+		snprintf(err, len,
+			 "tau = %g ms is shorter than dt = %g ms: forward Euler "
+			 "would overshoot the membrane's relaxation; use dt <= tau "
+			 "(better dt <= tau/10)",
+			 p->param[P_TAU], dt);
+		return SOMA_ERANGE;
+	}
 	p->derived[D_K] = dt / p->param[P_TAU];
 	p->derived[D_REF_STEPS] = (double)soma__steps(p->param[P_T_REF], dt);
 	return SOMA_OK;
@@ -94,7 +109,10 @@ const soma_model soma__model_lif = {
 	       "integrated) for t_refractory after a spike, i.e. for\n"
 	       "round(t_refractory/dt) steps. Integrated with forward Euler, the\n"
 	       "seed's default method. The spike time is the end of the step in\n"
-	       "which V reached V_th.",
+	       "which V reached V_th. V starts at V_rest unless initialised.\n"
+	       "Prepare refuses V_reset >= V_th and dt > tau (Euler would\n"
+	       "overshoot). With conductance-based input the effective time\n"
+	       "constant tau/(1 + R g) is shorter: keep dt well below it.",
 	.source = "Lapicque (1907); BrainModels book §1.3.1 and appendix "
 		  "\"LIF model\" (defaults V_rest=0, V_reset=-5, V_th=20 mV, "
 		  "R=1, tau=10 ms, t_refractory=1 ms)",

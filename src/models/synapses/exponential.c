@@ -20,7 +20,7 @@ static const soma_var_info params[] = {
 static const soma_var_info state[] = {
 	{ "s", SOMA_UNIT_WEIGHT, 0.0, -INFINITY, INFINITY, 0,
 	  "summed synaptic variable of each post neuron: current (pA) or "
-	  "conductance (nS)" },
+	  "conductance (nS)", NULL },
 };
 
 static int exp_prepare(struct soma__proj *j, double dt, char *err, size_t len)
