@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Model files (sim.h): a YAML file read with libfyaml, whose diagnostics are
- * collected into the message rather than printed; overrides applied; then
- * checked and built into a network (sim_read.c).
+ * Model files (sim.h): a YAML file read into memory and checked to be UTF-8
+ * text, parsed from there with libfyaml, whose diagnostics are collected
+ * into the message rather than printed; the growth that aliases would cause
+ * bounded; overrides applied; then checked and built into a network
+ * (sim_read.c).
  */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +89,239 @@ fail:
 	return SOMA_EIO;
 }
 
+/* ---- the text ------------------------------------------------------------ */
+
+/*
+ * Length of the UTF-8 sequence at @s (@n bytes left), its code point in *cp;
+ * 0 if it is not valid UTF-8 (overlong, surrogate, beyond U+10FFFF, cut).
+ */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c = s[0], min;
+	size_t len, i;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0) {
+		len = 2;
+		c &= 0x1f;
+		min = 0x80;
+	} else if ((c & 0xf0) == 0xe0) {
+		len = 3;
+		c &= 0x0f;
+		min = 0x800;
+	} else if ((c & 0xf8) == 0xf0) {
+		len = 4;
+		c &= 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* A character YAML allows in a stream (its c-printable set). */
+static int yaml_printable(uint32_t c)
+{
+	return c == 0x09 || c == 0x0a || c == 0x0d ||
+	       (c >= 0x20 && c <= 0x7e) || c == 0x85 ||
+	       (c >= 0xa0 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) ||
+	       (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/*
+ * The file must be UTF-8 text of YAML's printable characters: libfyaml would
+ * take a NUL byte, or an invalid byte at the start of a line, for the end of
+ * the input and silently ignore the rest. The position is line and column
+ * (in characters) of the offending byte.
+ */
+static int check_text(soma_sim *sim, const char *buf, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)buf;
+	size_t i = 0, k;
+	int line = 1, col = 1;
+	uint32_t cp;
+
+	while (i < len) {
+		k = utf8_decode(s + i, len - i, &cp);
+		if (!k) {
+			snprintf(sim->err, sizeof(sim->err),
+				 "%s:%d:%d: invalid UTF-8 (byte 0x%02x): expected UTF-8 text",
+				 sim->path, line, col, s[i]);
+			return SOMA_EPARSE;
+		}
+		if (!cp) {
+			snprintf(sim->err, sizeof(sim->err),
+				 "%s:%d:%d: a NUL byte: expected UTF-8 text",
+				 sim->path, line, col);
+			return SOMA_EPARSE;
+		}
+		if (!yaml_printable(cp)) {
+			snprintf(sim->err, sizeof(sim->err),
+				 "%s:%d:%d: non-printable character U+%04X: YAML allows tabs, line breaks and printable characters only",
+				 sim->path, line, col, (unsigned)cp);
+			return SOMA_EPARSE;
+		}
+		i += k;
+		if (cp == '\n' || (cp == '\r' && (i == len || s[i] != '\n'))) {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	return SOMA_OK;
+}
+
+/* ---- aliases ------------------------------------------------------------- */
+
+/* Nodes that aliases may add to a document, beyond those written. */
+#define MAX_ALIAS_NODES 1000000u
+
+/*
+ * Number of nodes of @n with every alias replaced by what it stands for,
+ * as fy_document_resolve() would make it; above MAX_ALIAS_NODES, just
+ * MAX_ALIAS_NODES + 1. Memoised in the meta pointer of collections (0: not
+ * counted, 1: being counted, else count + 2), so that each collection is
+ * counted once however many aliases name it.
+ */
+static uint64_t expanded_count(struct fy_node *n)
+{
+	struct fy_node_pair *p;
+	struct fy_node *item;
+	void *it = NULL;
+	uintptr_t memo;
+	uint64_t sum = 1;
+
+	if (!n)
+		return 0;
+	if (fy_node_is_alias(n)) {
+		struct fy_node *t = fy_node_resolve_alias(n);
+
+		/* an unknown anchor: fy_document_resolve() reports it */
+		return t ? expanded_count(t) : 1;
+	}
+	if (fy_node_is_scalar(n))
+		return 1;
+	memo = (uintptr_t)fy_node_get_meta(n);
+	if (memo == 1) /* a cycle: fy_document_resolve() reports it */
+		return 1;
+	if (memo)
+		return memo - 2;
+	fy_node_set_meta(n, (void *)(uintptr_t)1);
+	if (fy_node_is_mapping(n)) {
+		while (sum <= MAX_ALIAS_NODES &&
+		       (p = fy_node_mapping_iterate(n, &it)))
+			sum += expanded_count(fy_node_pair_key(p)) +
+			       expanded_count(fy_node_pair_value(p));
+	} else {
+		while (sum <= MAX_ALIAS_NODES &&
+		       (item = fy_node_sequence_iterate(n, &it)))
+			sum += expanded_count(item);
+	}
+	if (sum > MAX_ALIAS_NODES)
+		sum = MAX_ALIAS_NODES + 1;
+	fy_node_set_meta(n, (void *)(uintptr_t)(sum + 2));
+	return sum;
+}
+
+/*
+ * Walk the document as written (not into aliases) and add up what each alias
+ * adds; stop at the alias that takes the total past MAX_ALIAS_NODES, before
+ * anything is expanded (nested anchors, each an alias repeated a few times
+ * of the one before, grow exponentially: a "billion laughs").
+ */
+static int check_alias_growth(struct soma__yctx *c, struct fy_node *n,
+			      uint64_t *extra)
+{
+	struct fy_node_pair *p;
+	struct fy_node *item;
+	void *it = NULL;
+	size_t i = 0, old;
+	int rc = SOMA_OK;
+
+	if (!n)
+		return SOMA_OK;
+	if (fy_node_is_alias(n)) {
+		struct fy_node *t = fy_node_resolve_alias(n);
+		uint64_t k = t ? expanded_count(t) : 1;
+
+		*extra += k - 1;
+		if (*extra <= MAX_ALIAS_NODES)
+			return SOMA_OK;
+		return soma__yerr(c, n, NULL, SOMA_ERANGE,
+				  "alias *%s stands for %s%" PRIu64 " nodes, and the aliases so far add more than %u nodes to the document: refusing to expand them",
+				  soma__ytext(n) ? soma__ytext(n) : "",
+				  k > MAX_ALIAS_NODES ? "more than " : "",
+				  k > MAX_ALIAS_NODES ? (uint64_t)MAX_ALIAS_NODES : k,
+				  MAX_ALIAS_NODES);
+	}
+	if (fy_node_is_mapping(n)) {
+		while (!rc && (p = fy_node_mapping_iterate(n, &it))) {
+			const char *k = soma__ytext(fy_node_pair_key(p));
+
+			old = soma__ypush(c, k ? k : "?");
+			rc = check_alias_growth(c, fy_node_pair_key(p), extra);
+			if (!rc)
+				rc = check_alias_growth(c, fy_node_pair_value(p),
+							extra);
+			soma__ypop(c, old);
+		}
+	} else if (fy_node_is_sequence(n)) {
+		while (!rc && (item = fy_node_sequence_iterate(n, &it))) {
+			old = soma__ypush_index(c, i++);
+			rc = check_alias_growth(c, item, extra);
+			soma__ypop(c, old);
+		}
+	}
+	return rc;
+}
+
+/* Clear the counts that expanded_count() left in the collections. */
+static void clear_counts(struct fy_node *n)
+{
+	struct fy_node_pair *p;
+	struct fy_node *item;
+	void *it = NULL;
+
+	if (!n || fy_node_is_scalar(n))
+		return;
+	fy_node_clear_meta(n);
+	if (fy_node_is_mapping(n)) {
+		while ((p = fy_node_mapping_iterate(n, &it))) {
+			clear_counts(fy_node_pair_key(p));
+			clear_counts(fy_node_pair_value(p));
+		}
+	} else {
+		while ((item = fy_node_sequence_iterate(n, &it)))
+			clear_counts(item);
+	}
+}
+
+static int check_aliases(struct soma__yctx *c)
+{
+	struct fy_node *root = fy_document_root(c->fyd);
+	uint64_t extra = 0;
+	int rc;
+
+	rc = check_alias_growth(c, root, &extra);
+	soma__ypop(c, 0);
+	clear_counts(root);
+	return rc;
+}
+
 static void diag_discard(struct fy_diag *diag, void *user, const char *buf,
 			 size_t len)
 {
@@ -101,6 +338,7 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	struct soma__yctx c;
 	struct fy_parser *fyp = NULL;
 	char *buf = NULL;
+	const char *text;
 	size_t len = 0, k;
 	int rc;
 
@@ -115,6 +353,15 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	rc = read_file(sim, &buf, &len);
 	if (rc)
 		return rc;
+	/* a byte order mark may start the file */
+	text = buf;
+	if (len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3)) {
+		text += 3;
+		len -= 3;
+	}
+	rc = check_text(sim, text, len);
+	if (rc)
+		goto out_free_buf;
 
 	/* collect libfyaml's diagnostics; it prints nothing */
 	fy_diag_cfg_default(&dcfg);
@@ -135,7 +382,7 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	cfg.flags = FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS;
 	cfg.diag = c.diag;
 	fyp = fy_parser_create(&cfg);
-	if (!fyp || fy_parser_set_string(fyp, buf, len)) {
+	if (!fyp || fy_parser_set_string(fyp, text, len)) {
 		rc = SOMA_ENOMEM;
 		snprintf(sim->err, sizeof(sim->err), "%s: out of memory",
 			 sim->path);
@@ -176,7 +423,12 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 		goto out_free_doc;
 	}
 
-	rc = soma__ycheck_dups(&c, fy_document_root(c.fyd));
+	/* before anything follows aliases: unknown top-level keys, growth */
+	rc = soma__sim_check_top_keys(&c, 1);
+	if (!rc)
+		rc = check_aliases(&c);
+	if (!rc)
+		rc = soma__ycheck_dups(&c, fy_document_root(c.fyd));
 	if (!rc)
 		rc = soma__sim_expand_merges(&c, fy_document_root(c.fyd));
 	if (rc)

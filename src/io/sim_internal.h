@@ -27,6 +27,13 @@ struct soma_sim {
 #define PK(p) ((p) ? fy_node_pair_key(p) : NULL)
 #define PV(p) ((p) ? fy_node_pair_value(p) : NULL)
 
+/*
+ * The top of the document must be a mapping of known keys. @early: before
+ * merge keys are expanded, so an empty document or one with a merge key at
+ * the top passes (the full check comes later).
+ */
+int soma__sim_check_top_keys(struct soma__yctx *c, int early);
+
 /* Check the document of @c and build sim->net, sim->duration, sim->outdir
  * (when given) and sim->plots from it. */
 int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim);

@@ -19,37 +19,44 @@
 /* Ranges of the file's own values, in the form of the model descriptors so
  * that checks and messages are those of model parameters. */
 static const soma_var_info v_dt = {
-	"dt", "ms", 0.1, 0.0, INFINITY,
-	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "step"
+	.name = "dt", .unit = "ms", .def = 0.1, .min = 0.0, .max = INFINITY,
+	.flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, .doc = "step"
 };
 static const soma_var_info v_duration = {
-	"duration", "ms", 0.0, 0.0, INFINITY, SOMA_VAR_MAX_OPEN,
-	"simulated time"
+	.name = "duration", .unit = "ms", .def = 0.0, .min = 0.0,
+	.max = INFINITY, .flags = SOMA_VAR_MAX_OPEN, .doc = "simulated time"
 };
 static const soma_var_info v_delay = {
-	"delay", "ms", 0.0, 0.0, INFINITY, SOMA_VAR_MAX_OPEN, "delay"
+	.name = "delay", .unit = "ms", .def = 0.0, .min = 0.0, .max = INFINITY,
+	.flags = SOMA_VAR_MAX_OPEN, .doc = "delay"
 };
 static const soma_var_info v_p = {
-	"p", "", 0.1, 0.0, 1.0, 0, "connection probability"
+	.name = "p", .unit = "", .def = 0.1, .min = 0.0, .max = 1.0,
+	.flags = 0, .doc = "connection probability"
 };
 static const soma_var_info v_rate_window = {
-	"rate_window", "ms", 5.0, 0.0, INFINITY,
-	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "rate window"
+	.name = "rate_window", .unit = "ms", .def = 5.0, .min = 0.0,
+	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
+	.doc = "rate window"
 };
 static const soma_var_info v_current = {
-	"current", "pA", 0.0, -INFINITY, INFINITY,
-	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "input current"
+	.name = "current", .unit = "pA", .def = 0.0, .min = -INFINITY,
+	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
+	.doc = "input current"
 };
 static const soma_var_info v_seg_duration = {
-	"duration", "ms", 0.0, 0.0, INFINITY, 0, "segment duration"
+	.name = "duration", .unit = "ms", .def = 0.0, .min = 0.0,
+	.max = INFINITY, .flags = 0, .doc = "segment duration"
 };
 static const soma_var_info v_weight_current = {
-	"weight", "pA", 0.0, -INFINITY, INFINITY,
-	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "synaptic weight"
+	.name = "weight", .unit = "pA", .def = 0.0, .min = -INFINITY,
+	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
+	.doc = "synaptic weight"
 };
 static const soma_var_info v_weight_conductance = {
-	"weight", "nS", 0.0, -INFINITY, INFINITY,
-	SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN, "synaptic weight"
+	.name = "weight", .unit = "nS", .def = 0.0, .min = -INFINITY,
+	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
+	.doc = "synaptic weight"
 };
 
 #define DEFAULT_SEED 1
@@ -60,6 +67,41 @@ static int net_err(struct soma__yctx *c, soma_network *net, struct fy_node *at,
 {
 	return soma__yerr(c, at, alt, rc, "%s",
 			  net ? soma_network_errmsg(net) : soma_strerror(rc));
+}
+
+/* Longest delay the network takes, in steps. */
+#define MAX_DELAY_STEPS (UINT64_C(1) << 24)
+
+/*
+ * soma_network_prepare() right after population or projection @name (kind
+ * "population" or "projection") is complete, so that what it finds wrong
+ * (e.g. a Poisson rate*dt >= 1) is reported at that population or projection:
+ * at its params (pair @params) when given, else at its name @key. Earlier
+ * ones passed this check, so a failure is this one's. The network's
+ * "population 'NAME': " prefix is dropped: the key path names it.
+ */
+static int prepare_at(struct soma__yctx *c, soma_network *net,
+		      const char *kind, const char *name, struct fy_node *key,
+		      struct fy_node_pair *params)
+{
+	char prefix[320];
+	const char *msg;
+	size_t old, n;
+	int rc;
+
+	rc = soma_network_prepare(net);
+	if (!rc)
+		return SOMA_OK;
+	msg = soma_network_errmsg(net);
+	n = (size_t)snprintf(prefix, sizeof(prefix), "%s '%s': ", kind, name);
+	if (n < sizeof(prefix) && !strncmp(msg, prefix, n))
+		msg += n;
+	if (!params)
+		return soma__yerr(c, key, NULL, rc, "%s", msg);
+	old = soma__ypush(c, "params");
+	rc = soma__yerr(c, PV(params), PK(params), rc, "%s", msg);
+	soma__ypop(c, old);
+	return rc;
 }
 
 /* [A-Za-z_][A-Za-z0-9_]*, the rule of population and projection names. */
@@ -432,6 +474,9 @@ static int read_population(struct soma__yctx *c, soma_network *net,
 	rc = read_params(c, soma__yget(val, "params"), &t);
 	if (!rc)
 		rc = read_init(c, soma__yget(val, "init"), &t);
+	if (!rc)
+		rc = prepare_at(c, net, "population", name, key,
+				soma__yget(val, "params"));
 	return rc;
 }
 
@@ -696,6 +741,12 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 	if (p) {
 		old = soma__ypush(c, "delay");
 		rc = soma__ynumber(c, PK(p), PV(p), &v_delay, &spec.delay_ms);
+		if (!rc && soma_network_steps_for(net, spec.delay_ms) >
+				   MAX_DELAY_STEPS)
+			rc = soma__yerr(c, PV(p), PK(p), SOMA_ERANGE,
+					"%s is out of range: more than 2^24 = %" PRIu64 " steps of %g ms",
+					soma__ytext(PV(p)), MAX_DELAY_STEPS,
+					soma_network_dt(net));
 		soma__ypop(c, old);
 		if (rc)
 			return rc;
@@ -713,6 +764,9 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 	rc = read_params(c, soma__yget(val, "params"), &t);
 	if (!rc)
 		rc = read_init(c, soma__yget(val, "init"), &t);
+	if (!rc)
+		rc = prepare_at(c, net, "projection", name, key,
+				soma__yget(val, "params"));
 	return rc;
 }
 
@@ -1103,21 +1157,40 @@ static int read_outputs(struct soma__yctx *c, struct fy_node *key,
 	soma__ypop(c, old);
 	return rc;
 }
-int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim)
+int soma__sim_check_top_keys(struct soma__yctx *c, int early)
 {
 	static const char *const keys[] = { "simulation", "populations",
 					    "projections", "inputs", "record",
 					    "outputs", NULL };
 	struct fy_node *root = fy_document_root(c->fyd);
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	if (!root || soma__yis_null(root))
+		return early ? SOMA_OK :
+			       soma__yerr(c, NULL, NULL, SOMA_EPARSE,
+					  "empty model file: expected a mapping with simulation and populations");
+	/* merge keys at the top are expanded first, then checked */
+	while (early && fy_node_is_mapping(root) &&
+	       (p = fy_node_mapping_iterate(root, &it))) {
+		const char *k = soma__ytext(PK(p));
+
+		if (k && !strcmp(k, "<<") &&
+		    fy_node_get_style(PK(p)) == FYNS_PLAIN)
+			return SOMA_OK;
+	}
+	return soma__ycheck_map(c, NULL, root, keys,
+				"a mapping with simulation, populations, projections, inputs, record and outputs");
+}
+
+int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim)
+{
+	struct fy_node *root = fy_document_root(c->fyd);
 	struct fy_node_pair *p_sim, *p_pops, *p;
 	soma_network *net = NULL;
 	int rc;
 
-	if (!root || soma__yis_null(root))
-		return soma__yerr(c, NULL, NULL, SOMA_EPARSE,
-				  "empty model file: expected a mapping with simulation and populations");
-	rc = soma__ycheck_map(c, NULL, root, keys,
-			      "a mapping with simulation, populations, projections, inputs, record and outputs");
+	rc = soma__sim_check_top_keys(c, 0);
 	if (!rc)
 		rc = soma__yrequire(c, NULL, root, "simulation",
 				    "dt, duration and seed", &p_sim);

@@ -48,73 +48,6 @@ void soma__ypop(struct soma__yctx *c, size_t old)
 
 /* ---- positions and messages --------------------------------------------- */
 
-/* Marker text of the position reports made by soma__ynode_pos(). */
-static const char pos_probe[] = "soma-position-probe";
-
-int soma__ynode_pos(struct soma__yctx *c, struct fy_node *n, int *line,
-		    int *col)
-{
-	struct fy_diag_error *e, *last = NULL;
-	struct fy_token *tok;
-	void *it = NULL;
-	size_t before = 0, after = 0;
-
-	if (!n)
-		return -1;
-	if (fy_node_is_scalar(n)) {
-		tok = fy_node_get_scalar_token(n);
-		if (tok) {
-			const struct fy_mark *m = fy_token_start_mark(tok);
-
-			if (m) {
-				*line = m->line + 1;
-				*col = m->column + 1;
-				return 0;
-			}
-		}
-		return -1;
-	}
-
-	/*
-	 * libfyaml 0.7 has no public start mark of a collection; a report on
-	 * the node, collected by the document's diagnostics, carries it.
-	 */
-	if (c->diag) {
-		while (fy_diag_errors_iterate(c->diag, &it))
-			before++;
-		fy_node_report(n, FYET_ERROR, "%s", pos_probe);
-		it = NULL;
-		while ((e = fy_diag_errors_iterate(c->diag, &it))) {
-			after++;
-			last = e;
-		}
-		if (after > before && last && last->msg &&
-		    !strcmp(last->msg, pos_probe) && last->line > 0) {
-			*line = last->line;
-			*col = last->column;
-			return 0;
-		}
-	}
-
-	/* block collections: the position of their first entry */
-	if (fy_node_is_mapping(n)) {
-		struct fy_node_pair *p;
-
-		it = NULL;
-		p = fy_node_mapping_iterate(n, &it);
-		if (p)
-			return soma__ynode_pos(c, fy_node_pair_key(p), line, col);
-	} else if (fy_node_is_sequence(n)) {
-		struct fy_node *item;
-
-		it = NULL;
-		item = fy_node_sequence_iterate(n, &it);
-		if (item)
-			return soma__ynode_pos(c, item, line, col);
-	}
-	return -1;
-}
-
 /* Index of the override that created @n, or -1. */
 static long origin_of(const struct soma__yctx *c, struct fy_node *n)
 {
@@ -126,6 +59,87 @@ static long origin_of(const struct soma__yctx *c, struct fy_node *n)
 	for (i = c->n_origin; i-- > 0;)
 		if (c->origin[i].node == n)
 			return (long)c->origin[i].ovr;
+	return -1;
+}
+
+/* 0-based @m as 1-based line and column; 0, or -1 without a mark. */
+static int mark_pos(const struct fy_mark *m, int *line, int *col)
+{
+	if (!m || m->line < 0 || m->column < 0)
+		return -1;
+	*line = m->line + 1;
+	*col = m->column + 1;
+	return 0;
+}
+
+/*
+ * Start of collection @n: the mark of the token that opens it ('{', '[' or
+ * the first key of a block mapping), read from the first event of a
+ * document iterator over @n. Unlike fy_node_report(), this never renders
+ * a node: a node built or changed after parsing simply has no such token,
+ * or keeps the one it was parsed with.
+ */
+static int collection_pos(struct fy_node *n, int *line, int *col)
+{
+	struct fy_document_iterator *fydi;
+	struct fy_event *fye;
+	int rc = -1;
+
+	fydi = fy_document_iterator_create();
+	if (!fydi)
+		return -1;
+	fy_document_iterator_node_start(fydi, n);
+	fye = fy_document_iterator_body_next(fydi);
+	if (fye) {
+		if (fye->type == FYET_MAPPING_START ||
+		    fye->type == FYET_SEQUENCE_START)
+			rc = mark_pos(fy_event_start_mark(fye), line, col);
+		fy_document_iterator_event_free(fydi, fye);
+	}
+	fy_document_iterator_destroy(fydi);
+	return rc;
+}
+
+/* Position of @n itself, or of its first entry (recursively). */
+static int own_pos(struct soma__yctx *c, struct fy_node *n, int *line,
+		   int *col)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	/* built from an override's text: a position in that text */
+	if (!n || origin_of(c, n) >= 0)
+		return -1;
+	if (fy_node_is_scalar(n)) {
+		if (mark_pos(fy_token_start_mark(fy_node_get_scalar_token(n)),
+			     line, col))
+			return -1;
+		/* an alias's token is its name: include the '*' */
+		if (fy_node_is_alias(n) && *col > 1)
+			(*col)--;
+		return 0;
+	}
+	if (!collection_pos(n, line, col))
+		return 0;
+	if (fy_node_is_mapping(n)) {
+		p = fy_node_mapping_iterate(n, &it);
+		return p ? own_pos(c, fy_node_pair_key(p), line, col) : -1;
+	}
+	if (fy_node_is_sequence(n))
+		return own_pos(c, fy_node_sequence_iterate(n, &it), line, col);
+	return -1;
+}
+
+int soma__ynode_pos(struct soma__yctx *c, struct fy_node *n, int *line,
+		    int *col)
+{
+	/* else the position of the nearest parent that has one */
+	for (; n; n = fy_node_get_parent(n)) {
+		if (!own_pos(c, n, line, col))
+			return 0;
+		if (origin_of(c, n) >= 0)
+			return -1;
+	}
 	return -1;
 }
 
@@ -228,6 +242,11 @@ const char *soma__ydescribe(struct fy_node *n, char *buf, size_t len)
 {
 	if (soma__yis_null(n))
 		return "nothing";
+	if (fy_node_is_alias(n)) {
+		snprintf(buf, len, "an alias *%s",
+			 soma__ytext(n) ? soma__ytext(n) : "");
+		return buf;
+	}
 	if (fy_node_is_mapping(n))
 		return "a mapping";
 	if (fy_node_is_sequence(n))
@@ -671,8 +690,10 @@ static int dist_normal(struct soma__yctx *c, struct fy_node *key,
 		       soma_dist *out)
 {
 	static const char *const keys[] = { "mean", "sd", NULL };
-	soma_var_info sd = { "sd", v->unit, 0.0, 0.0, INFINITY,
-			     SOMA_VAR_MAX_OPEN, "standard deviation" };
+	soma_var_info sd = { .name = "sd", .unit = v->unit, .def = 0.0,
+			     .min = 0.0, .max = INFINITY,
+			     .flags = SOMA_VAR_MAX_OPEN,
+			     .doc = "standard deviation" };
 	struct fy_node_pair *pm, *ps;
 	size_t old;
 	int rc;

@@ -54,13 +54,19 @@ void soma__ypop(struct soma__yctx *c, size_t old);
  * Write "POSITION: key.path: message" into the context's buffer and return
  * @status. The position is that of @at, or of @alt when @at has none (a null
  * value: then its key), as FILE:LINE:COLUMN, or "FILE: override 'K=V'" for
- * a node created by an override. Only the first message of a read is kept.
+ * a node created by an override, or just "FILE" when neither has a position.
+ * Only the first message of a read is kept.
  */
 int soma__yerr(struct soma__yctx *c, struct fy_node *at, struct fy_node *alt,
 	       int status, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
-/* 1-based line and column of @n in the file; 0 on success, -1 if unknown. */
+/*
+ * 1-based line and column of @n in the file: where it starts, or where its
+ * first entry does, or else where its nearest parent does; 0 on success, -1
+ * if unknown (no node, or one created by an override). Never renders a node,
+ * so it is safe on nodes built or changed after parsing.
+ */
 int soma__ynode_pos(struct soma__yctx *c, struct fy_node *n, int *line,
 		    int *col);
 

@@ -56,6 +56,39 @@ static const char *write_file(const char *name, const char *text)
 	return path;
 }
 
+/* Write @len bytes of @data to tmpdir/@name; returns the path. */
+static const char *write_bytes(const char *name, const char *data, size_t len)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+/* The message of a failed load must start with @prefix and go on. */
+static void load_fails_prefix(const char *path, const soma_override *ov,
+			      size_t n, int status, const char *prefix)
+{
+	soma_sim *sim = NULL;
+	int rc = soma_sim_load(path, ov, n, &sim);
+
+	assert_non_null(sim);
+	if (rc != status)
+		fail_msg("%s: status %d, expected %d: %s", path, rc, status,
+			 soma_sim_errmsg(sim));
+	assert_null(soma_sim_network(sim));
+	if (strncmp(soma_sim_errmsg(sim), prefix, strlen(prefix)))
+		fail_msg("message\n  %s\ndoes not start with\n  %s",
+			 soma_sim_errmsg(sim), prefix);
+	assert_true(strlen(soma_sim_errmsg(sim)) > strlen(prefix));
+	soma_sim_destroy(sim);
+}
+
 static soma_sim *load_ok(const char *path, const soma_override *ov, size_t n)
 {
 	soma_sim *sim = NULL;
@@ -362,6 +395,15 @@ static void test_override_errors(void **state)
 			 EXAMPLE);
 		load_fails(EXAMPLE, f, 1, SOMA_EUNIT, want);
 	}
+	/* an alias in a value is not resolved: it is named as such */
+	{
+		soma_override ov[] = { { "populations.E.params", "{tau: *p}" } };
+
+		snprintf(want, sizeof(want),
+			 "%s: override 'populations.E.params={tau: *p}': populations.E.params.tau: got an alias *p, expected a time (a number in ms, or with a unit)",
+			 EXAMPLE);
+		load_fails(EXAMPLE, ov, 1, SOMA_EPARSE, want);
+	}
 	/* infinity is no valid parameter value, even where the range has no end */
 	{
 		soma_override ov[] = { { "populations.E.params.tau", "inf ms" } };
@@ -552,7 +594,7 @@ static void test_yaml_features(void **state)
 			  "  E: &pop\n"
 			  "    model: lif\n"
 			  "    size: 4\n"
-			  "    params: &par {tau: 15 ms, V_th: -50 mV}\n"
+			  "    params: &par {tau: 15 ms, V_th: 25 mV}\n"
 			  "  I:\n"
 			  "    <<: *pop\n"
 			  "    size: 2\n"
@@ -564,7 +606,7 @@ static void test_yaml_features(void **state)
 	assert_int_equal(soma_network_population_count(net), 3);
 	assert_int_equal(soma_population_size(net, 1), 2);
 	assert_true(param(net, 1, "tau") == 15.0);
-	assert_true(param(net, 2, "V_th") == -50.0);
+	assert_true(param(net, 2, "V_th") == 25.0);
 	assert_true(soma_sim_duration(sim) == 10.0);
 	assert_string_equal(soma_sim_output_dir(sim), "my out");
 	soma_sim_destroy(sim);
@@ -596,6 +638,349 @@ static void test_yaml_features(void **state)
 		assert_true(s[0] == 0.5 && s[4] == 0.5);
 	}
 	soma_sim_destroy(sim);
+}
+
+#define MODEL_FILE_DOC SOMA_SOURCE_DIR "/docs/model-file.md"
+
+/* The YAML block after the "<!-- anchors-example" line of the reference:
+ * the example of where anchors may be defined, as the reader sees it. */
+static const char *doc_anchors_example(void)
+{
+	static char text[16384], yaml[8192];
+	char *p, *end;
+	size_t len;
+	FILE *f;
+
+	f = fopen(MODEL_FILE_DOC, "r");
+	assert_non_null(f);
+	len = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[len] = '\0';
+	p = strstr(text, "<!-- anchors-example");
+	assert_non_null(p);
+	p = strstr(p, "```yaml\n");
+	assert_non_null(p);
+	p += strlen("```yaml\n");
+	end = strstr(p, "```");
+	assert_non_null(end);
+	assert_true((size_t)(end - p) < sizeof(yaml));
+	memcpy(yaml, p, (size_t)(end - p));
+	yaml[end - p] = '\0';
+	return yaml;
+}
+
+static void test_doc_anchors(void **state)
+{
+	soma_sim *sim;
+	soma_network *net;
+	const double *V;
+	int i;
+
+	(void)state;
+	sim = load_ok(write_file("doc_anchors.yaml", doc_anchors_example()),
+		      NULL, 0);
+	net = soma_sim_network(sim);
+	for (i = 0; i < 2; i++) {
+		assert_true(param(net, i, "tau") == 20.0);
+		assert_true(param(net, i, "V_th") == -50.0);
+		assert_int_equal(soma_population_state(net, i, "V", &V), SOMA_OK);
+		assert_true(V[0] >= -60.0 && V[0] < -50.0);
+	}
+	assert_int_equal(soma_network_projection_count(net), 3);
+	/* E2I: E's 400 neurons onto I's 100 */
+	{
+		const uint64_t *row;
+		const uint32_t *idx;
+		uint64_t nnz = soma_projection_synapse_count(net, 1);
+
+		assert_int_equal(soma_projection_csr(net, 1, &row, &idx, NULL),
+				 SOMA_OK);
+		assert_int_equal(row[400], nnz);
+		assert_true(nnz > 400 && nnz < 1200);
+		for (uint64_t k = 0; k < nnz; k++)
+			assert_true(idx[k] < 100);
+	}
+	for (i = 0; i < 3; i++) {
+		assert_true(syn_param(net, i, "tau") == (i < 2 ? 5.0 : 8.0));
+		assert_int_equal(soma_projection_delay_steps(net, i), 15);
+	}
+	soma_sim_destroy(sim);
+}
+
+/* ---- robustness ------------------------------------------------------------ */
+
+/* Errors at nodes that overrides or aliases changed, or built, still get a
+ * position (these crashed when libfyaml was asked to render such a node). */
+static void test_positions_after_changes(void **state)
+{
+	soma_override seed[] = { { "simulation.seed", "3" } };
+	soma_override size[] = { { "populations.A.size", "2" } };
+	soma_override every[] = { { "record.state.0.every", "2" } };
+	soma_override add[] = {
+		{ "populations.N", "{model: poisson, size: 1, params: {rate: 20 kHz}}" },
+	};
+	char want[1024];
+	const char *path;
+
+	(void)state;
+	/* a missing top-level key, when an override changed the top */
+	path = write_file("nopops.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 ms}\n");
+	snprintf(want, sizeof(want),
+		 "%s:1:1: missing key 'populations' (the populations)", path);
+	load_fails(path, seed, 1, SOMA_EPARSE, want);
+	load_fails(path, NULL, 0, SOMA_EPARSE, want);
+	path = write_file("nosim.yaml", "populations:\n  A: {model: lif, size: 1}\n");
+	snprintf(want, sizeof(want),
+		 "%s:1:1: missing key 'simulation' (dt, duration and seed)",
+		 path);
+	load_fails(path, size, 1, SOMA_EPARSE, want);
+
+	/* ... when aliases were resolved */
+	path = write_file("aliased.yaml",
+			  "simulation: {dt: &d 0.1 ms, duration: *d}\n");
+	snprintf(want, sizeof(want),
+		 "%s:1:1: missing key 'populations' (the populations)", path);
+	load_fails(path, NULL, 0, SOMA_EPARSE, want);
+
+	/* a list whose item an override changed keeps its position */
+	path = write_file("norec.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+			  "populations: {A: {model: lif, size: 1}}\n"
+			  "record:\n"
+			  "  state:\n"
+			  "    - {population: A}\n");
+	snprintf(want, sizeof(want),
+		 "%s:5:5: record.state.0: missing key 'variable' (the state variable to record, e.g. V)",
+		 path);
+	load_fails(path, every, 1, SOMA_EPARSE, want);
+
+	/* the copy of an aliased empty mapping: the position of its parent */
+	path = write_file("empty_alias.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+			  "populations:\n"
+			  "  A: {model: lif, size: 1, params: &l {}}\n"
+			  "  B: {model: lif, size: *l}\n");
+	snprintf(want, sizeof(want),
+		 "%s:4:6: populations.B.size: got a mapping, expected the number of neurons (an integer in [1, 4294967295])",
+		 path);
+	load_fails(path, NULL, 0, SOMA_EPARSE, want);
+
+	/* a copy of an aliased mapping: the position of the anchored one */
+	path = write_file("alias_map.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+			  "populations:\n"
+			  "  A: {model: lif, size: 1, params: &l {tau: 10 ms}}\n"
+			  "  B: {model: lif, size: *l}\n");
+	snprintf(want, sizeof(want),
+		 "%s:3:40: populations.B.size: got a mapping, expected the number of neurons (an integer in [1, 4294967295])",
+		 path);
+	load_fails(path, NULL, 0, SOMA_EPARSE, want);
+
+	/* a prepare error in a population that an override added */
+	path = write_file("small.yaml", small);
+	snprintf(want, sizeof(want),
+		 "%s: override 'populations.N=%s': populations.N.params: rate 20000 Hz with dt 0.1 ms gives rate*dt = 2 >= 1",
+		 path, add[0].value);
+	load_fails_prefix(path, add, 1, SOMA_ERANGE, want);
+}
+
+/* Load @len bytes of @text; the message must be "PATH@msg". */
+static void text_fails(const char *text, size_t len, const char *msg)
+{
+	const char *path = write_bytes("text.yaml", text, len);
+	char want[1024];
+
+	snprintf(want, sizeof(want), "%s%s", path, msg);
+	load_fails(path, NULL, 0, SOMA_EPARSE, want);
+}
+
+#define TEXT_FAILS(lit, msg) text_fails(lit, sizeof(lit) - 1, msg)
+
+/* The file is UTF-8 text: nothing is silently cut off at a NUL or bad byte. */
+static void test_text(void **state)
+{
+	static const char head[] = "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+				   "populations: {A: {model: lif, size: 1}}\n";
+	char buf[512];
+	soma_sim *sim;
+
+	(void)state;
+	TEXT_FAILS("simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+		   "populations: {A: {model: lif, size: 1}}\n"
+		   "\0inputs: {x: {target: A, current: 1 mA}}\n",
+		   ":3:1: a NUL byte: expected UTF-8 text");
+	TEXT_FAILS("simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+		   "popu\0lations: {A: {model: lif, size: 1}}\n",
+		   ":2:5: a NUL byte: expected UTF-8 text");
+	TEXT_FAILS("simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+		   "populations: {A: {model: lif, size: 1}}\n"
+		   "\xffinputs: {x: {target: A, current: 1 mA}}\n",
+		   ":3:1: invalid UTF-8 (byte 0xff): expected UTF-8 text");
+	/* columns count characters; CR LF is one line break, CR alone one */
+	TEXT_FAILS("# \xc2\xb5\xc2\xb5\xc0\xaf\r\n", /* overlong '/' */
+		   ":1:5: invalid UTF-8 (byte 0xc0): expected UTF-8 text");
+	TEXT_FAILS("#\r\n#\r# \xed\xa0\x80\n", /* a surrogate */
+		   ":3:3: invalid UTF-8 (byte 0xed): expected UTF-8 text");
+	TEXT_FAILS("# \xf4\x90\x80\x80\n", /* beyond U+10FFFF */
+		   ":1:3: invalid UTF-8 (byte 0xf4): expected UTF-8 text");
+	TEXT_FAILS("# cut short \xe2\x82", /* at the end of the file */
+		   ":1:13: invalid UTF-8 (byte 0xe2): expected UTF-8 text");
+	TEXT_FAILS("# \xe2\x82 x\n",
+		   ":1:3: invalid UTF-8 (byte 0xe2): expected UTF-8 text");
+	TEXT_FAILS("simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+		   "populations: {A: {model: lif, size: 1, x\x1by: 1}}\n",
+		   ":2:41: non-printable character U+001B: YAML allows tabs, line breaks and printable characters only");
+	TEXT_FAILS("# \x7f\n",
+		   ":1:3: non-printable character U+007F: YAML allows tabs, line breaks and printable characters only");
+
+	/* UTF-8 in comments, quoted strings and units; a byte order mark */
+	snprintf(buf, sizeof(buf),
+		 "\xef\xbb\xbf# r\xc3\xa9seau \xe2\x80\x94 \xf0\x9f\xa7\xa0\n%s"
+		 "  B: {model: lif, size: 1, params: {t_refractory: 2000 \xc2\xb5s}}\n"
+		 "outputs: {dir: \"sortie \xc3\xa9\"}\n",
+		 "simulation: {dt: 0.1 ms, duration: 1 ms}\npopulations:\n");
+	sim = load_ok(write_bytes("utf8.yaml", buf, strlen(buf)), NULL, 0);
+	assert_true(param(soma_sim_network(sim), 0, "t_refractory") == 2.0);
+	assert_string_equal(soma_sim_output_dir(sim), "sortie \xc3\xa9");
+	soma_sim_destroy(sim);
+
+	/* positions after a byte order mark are those an editor shows */
+	snprintf(buf, sizeof(buf), "\xef\xbb\xbf%s  B: {model: lif, size: 0}\n",
+		 "simulation: {dt: 0.1 ms, duration: 1 ms}\npopulations:\n");
+	{
+		const char *path = write_bytes("bom.yaml", buf, strlen(buf));
+		char want[1024];
+
+		snprintf(want, sizeof(want),
+			 "%s:3:25: populations.B.size: 0 is out of range: must be in [1, 4294967295] (the number of neurons)",
+			 path);
+		load_fails(path, NULL, 0, SOMA_ERANGE, want);
+	}
+	(void)head;
+}
+
+/* Write a document whose aliases add exactly @extra nodes (and one more
+ * alias of a 2-node list when @one_more), all under an unknown key of
+ * population A, so that a document that passes the alias check fails at
+ * that key instead. */
+static const char *write_growth(int one_more)
+{
+	static char text[16384];
+	size_t n = 0;
+	int i;
+
+	n += (size_t)snprintf(text + n, sizeof(text) - n,
+			      "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+			      "populations:\n"
+			      "  A:\n"
+			      "    model: lif\n"
+			      "    size: 1\n"
+			      "    junk:\n"
+			      "      - &k [x]\n"
+			      "      - &a [");
+	/* a list of 1000 scalars: 1001 nodes, 1000 more with each alias */
+	for (i = 0; i < 1000; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%sx",
+				      i ? "," : "");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]\n      - [");
+	for (i = 0; i < 1000; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s*a",
+				      i ? "," : "");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "]\n%s",
+			      one_more ? "      - *k\n" : "");
+	assert_true(n < sizeof(text));
+	return write_file("growth.yaml", text);
+}
+
+/* Aliases may add up to 10^6 nodes; beyond, the file is refused before any
+ * alias is expanded ("billion laughs"). */
+static void test_alias_growth(void **state)
+{
+	char want[1024];
+	const char *path;
+
+	(void)state;
+	path = write_growth(0);
+	snprintf(want, sizeof(want),
+		 "%s:6:5: populations.A.junk: unknown key: expected one of model, size, params, init",
+		 path);
+	load_fails(path, NULL, 0, SOMA_EPARSE, want);
+	path = write_growth(1);
+	snprintf(want, sizeof(want),
+		 "%s:10:9: populations.A.junk.3: alias *k stands for 2 nodes, and the aliases so far add more than 1000000 nodes to the document: refusing to expand them",
+		 path);
+	load_fails(path, NULL, 0, SOMA_ERANGE, want);
+
+	/* an alias inside its own anchor: reported, not followed forever */
+	path = write_file("cycle.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+			  "populations: {A: {model: lif, size: 1, init: &c [*c]}}\n");
+	snprintf(want, sizeof(want), "%s:2:", path);
+	load_fails_prefix(path, NULL, 0, SOMA_EPARSE, want);
+}
+
+/* soma_network_prepare() errors get the position of the population or
+ * projection that causes them. */
+static void test_prepare_positions(void **state)
+{
+	soma_override rate[] = { { "populations.S.params.rate", "20 kHz" } };
+	char want[1024];
+	const char *path;
+
+	(void)state;
+	path = write_file("poisson.yaml",
+			  "simulation: {dt: 100 ms, duration: 1 s}\n"
+			  "populations:\n"
+			  "  A: {model: poisson, size: 1, params: {rate: 1 Hz}}\n"
+			  "  S: {model: poisson, size: 1}\n");
+	/* no params: at the population's name, without "population 'S': " */
+	snprintf(want, sizeof(want),
+		 "%s:4:3: populations.S: rate 10 Hz with dt 100 ms gives rate*dt = 1 >= 1",
+		 path);
+	load_fails_prefix(path, NULL, 0, SOMA_ERANGE, want);
+
+	path = write_file("poisson2.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 s}\n"
+			  "populations:\n"
+			  "  S:\n"
+			  "    model: poisson\n"
+			  "    size: 1\n"
+			  "    params:\n"
+			  "      rate: 2 kHz\n"
+			  "  E: {model: lif, size: 2}\n");
+	soma_sim_destroy(load_ok(path, NULL, 0));
+	/* at its params, also when an override set the value */
+	snprintf(want, sizeof(want),
+		 "%s:7:7: populations.S.params: rate 20000 Hz with dt 0.1 ms gives rate*dt = 2 >= 1",
+		 path);
+	load_fails_prefix(path, rate, 1, SOMA_ERANGE, want);
+
+	/* a delay beyond 2^24 steps: at the delay */
+	path = write_file("delay.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+			  "populations: {A: {model: lif, size: 2}}\n"
+			  "projections:\n"
+			  "  AA: {pre: A, post: A, synapse: exponential, connector: all_to_all, weight: 1 pA,\n"
+			  "       delay: 1677721.7 ms}\n");
+	snprintf(want, sizeof(want),
+		 "%s:5:15: projections.AA.delay: 1677721.7 ms is out of range: more than 2^24 = 16777216 steps of 0.1 ms",
+		 path);
+	load_fails(path, NULL, 0, SOMA_ERANGE, want);
+	/* 2^24 steps exactly is allowed */
+	path = write_file("delay2.yaml",
+			  "simulation: {dt: 0.1 ms, duration: 1 ms}\n"
+			  "populations: {A: {model: lif, size: 1}}\n"
+			  "projections:\n"
+			  "  AA: {pre: A, post: A, synapse: exponential, connector: all_to_all, weight: 1 pA,\n"
+			  "       delay: 1677721.6 ms}\n");
+	{
+		soma_sim *sim = load_ok(path, NULL, 0);
+
+		assert_int_equal(soma_projection_delay_steps(soma_sim_network(sim), 0),
+				 1u << 24);
+		soma_sim_destroy(sim);
+	}
 }
 
 /* ---- every malformed file of tests/data/bad -------------------------------- */
@@ -753,6 +1138,11 @@ int main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_yaml_features),
+		cmocka_unit_test(test_doc_anchors),
+		cmocka_unit_test(test_positions_after_changes),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_alias_growth),
+		cmocka_unit_test(test_prepare_positions),
 		cmocka_unit_test(test_bad_files),
 		cmocka_unit_test(test_silent),
 		cmocka_unit_test(test_api_edges),
