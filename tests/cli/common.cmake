@@ -91,9 +91,14 @@ function(read_summary out dir)
   set(${out} "${json}" PARENT_SCOPE)
 endfunction()
 
-# expect_figure(DIR STEM): STEM.gp, STEM.png (PNG signature), STEM.svg.
+# expect_figure(DIR STEM): STEM.gp, and its drawings (expect_drawings).
 function(expect_figure dir stem)
   expect_file("${dir}/${stem}.gp")
+  expect_drawings("${dir}" "${stem}")
+endfunction()
+
+# expect_drawings(DIR STEM): STEM.png (PNG signature) and STEM.svg.
+function(expect_drawings dir stem)
   expect_file("${dir}/${stem}.png")
   expect_file("${dir}/${stem}.svg")
   file(READ "${dir}/${stem}.png" sig LIMIT 8 HEX)
@@ -102,4 +107,53 @@ function(expect_figure dir stem)
   endif()
   file(READ "${dir}/${stem}.svg" svg LIMIT 2000)
   expect_match("${svg}" "<svg" "${dir}/${stem}.svg")
+endfunction()
+
+# make_program(PATH TEXT): write an executable file (a shell script).
+function(make_program path text)
+  file(WRITE "${path}" "${text}")
+  file(CHMOD "${path}" PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE
+       GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+endfunction()
+
+# soma_interrupt(SIGNAL INT|TERM AFTER SECONDS ARGS arg... [FOREGROUND])
+# Runs the program under timeout(1), which sends it SIGNAL after SECONDS:
+# to its whole process group (as Ctrl-C on a terminal does), or with
+# FOREGROUND to the program only (as `kill PID`). Sets RC (the program's exit
+# code; 128 + N when signal N killed it), OUT, ERR and ELAPSED (whole
+# seconds) in the caller. (execute_process's own TIMEOUT sends SIGKILL.)
+function(soma_interrupt)
+  cmake_parse_arguments(A "FOREGROUND" "SIGNAL;AFTER" "ARGS" ${ARGN})
+  find_program(TIMEOUT_PROGRAM timeout REQUIRED)
+  set(fg)
+  if(A_FOREGROUND)
+    set(fg --foreground)
+  endif()
+  string(TIMESTAMP t0 "%s")
+  execute_process(COMMAND "${TIMEOUT_PROGRAM}" --preserve-status ${fg}
+      -s ${A_SIGNAL} ${A_AFTER} "${SOMA}" ${A_ARGS}
+    WORKING_DIRECTORY "${WORK}"
+    RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  string(TIMESTAMP t1 "%s")
+  math(EXPR elapsed "${t1} - ${t0}")
+  set(RC "${rc}" PARENT_SCOPE)
+  set(OUT "${out}" PARENT_SCOPE)
+  set(ERR "${err}" PARENT_SCOPE)
+  set(ELAPSED "${elapsed}" PARENT_SCOPE)
+endfunction()
+
+# expect_manifest(DIR NAME...): DIR/.soma-outputs lists exactly NAMEs (any
+# order), each a file of DIR.
+function(expect_manifest dir)
+  expect_file("${dir}/.soma-outputs")
+  file(STRINGS "${dir}/.soma-outputs" have)
+  list(SORT have)
+  set(want ${ARGN})
+  list(SORT want)
+  if(NOT have STREQUAL want)
+    fail("${dir}/.soma-outputs lists '${have}', expected '${want}'")
+  endif()
+  foreach(f ${want})
+    expect_file("${dir}/${f}")
+  endforeach()
 endfunction()

@@ -9,6 +9,7 @@
 #ifndef SOMA_CLI_H
 #define SOMA_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,12 @@ struct cli_record {
 	char *file;           /* data file: "spikes.csv" or "POP.VAR.csv" */
 };
 
+/* A figure: its script STEM.gp and, when drawn, STEM.png and STEM.svg. */
+struct cli_figure {
+	char *stem;               /* e.g. "raster_E" or "E.V" */
+	int drawn;                /* STEM.png and STEM.svg are complete */
+};
+
 /* The files of a run, relative to @dir. */
 struct cli_outputs {
 	char *dir;                /* output directory, as given */
@@ -60,23 +67,38 @@ struct cli_outputs {
 	struct cli_record *rec;   /* recordings, in order */
 	size_t n_rec;
 	double t_end_ms;          /* simulated time, ms */
-	char **figures;           /* stems of the figures written (e.g. "raster_E") */
+	struct cli_figure *figures; /* figures whose script was written */
 	size_t n_figures;
+	char **written;           /* files this run wrote under their final name */
+	size_t n_written;         /* (the manifest, see cli_run()) */
 };
+
+/* Remember that @name (relative to out->dir) was written under its final
+ * name. Returns 0, or -1 when out of memory (message printed). */
+int cli_note_written(struct cli_outputs *out, const char *name);
+
+/* The signal (SIGINT or SIGTERM) that asked the run to stop, else 0. Set by
+ * the handlers cli_run() installs; polled between chunks of work. */
+extern volatile sig_atomic_t cli_signal;
 
 /* Result of cli_plot(). */
 enum {
 	CLI_PLOT_OK = 0,          /* scripts written and rendered */
 	CLI_PLOT_NO_GNUPLOT = 1,  /* scripts written; gnuplot could not be run */
-	CLI_PLOT_FAILED = -1      /* a script could not be written or gnuplot failed */
+	CLI_PLOT_FAILED = -1,     /* a script could not be written or gnuplot failed */
+	CLI_PLOT_INTERRUPTED = -2 /* cli_signal was set: drawing stopped */
 };
 
 /*
  * Write one gnuplot script per figure into out->dir (raster_POP.gp for each
  * spike recording, POP.VAR.gp for each state recording) and run gnuplot on
- * each, in out->dir, to draw POP.png and POP.svg. The program run is the
- * value of the environment variable SOMA_GNUPLOT, else "gnuplot". Fills
- * out->figures. Messages go to stderr. Returns a CLI_PLOT_* code.
+ * each, in out->dir, to draw STEM.png and STEM.svg. The program run is the
+ * value of the environment variable SOMA_GNUPLOT, else "gnuplot". gnuplot
+ * draws into STEM.png.part and STEM.svg.part, renamed to their final names
+ * only when gnuplot succeeded and the file is complete; otherwise (and when
+ * interrupted) they are removed. Fills out->figures and notes every file
+ * written (cli_note_written()). Messages go to stderr. Returns a CLI_PLOT_*
+ * code.
  */
 int cli_plot(struct cli_outputs *out);
 

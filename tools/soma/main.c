@@ -15,7 +15,7 @@
 
 static const char usage_text[] =
 	"Usage: soma COMMAND [ARGS]\n"
-	"       soma --help | --version\n"
+	"       soma --help [COMMAND] | --version\n"
 	"\n"
 	"soma simulates networks of spiking neurons described in a model file.\n"
 	"\n"
@@ -30,7 +30,8 @@ static const char usage_text[] =
 	"  -h, --help                 show this help and exit\n"
 	"  -V, --version              show the version and exit\n"
 	"\n"
-	"Exit status: 0 success, 1 the run failed, 2 bad command line or model file.\n"
+	"Exit status: 0 success, 1 the run failed, 2 bad command line or model file,\n"
+	"130 or 143 interrupted (SIGINT, SIGTERM).\n"
 	"The model-file format is described in docs/model-file.md.\n";
 
 static const char run_usage_text[] =
@@ -45,8 +46,18 @@ static const char run_usage_text[] =
 	"  raster_POP.png/.svg, POP.VAR.png/.svg  figures, drawn with gnuplot, beside\n"
 	"                    their scripts raster_POP.gp and POP.VAR.gp\n"
 	"                    (restyle and re-render with `cd DIR && gnuplot FILE.gp`)\n"
+	"  .soma-outputs     the names of the files above that the run wrote, one a line\n"
 	"\n"
-	"Options:\n"
+	"Every file is written as NAME.part and renamed to NAME when complete, so no\n"
+	"file under its final name is ever truncated. .soma-outputs lists the files\n"
+	"a run wrote: the next run into the directory (once its model file is found\n"
+	"valid) removes those, regular files with a plain name only, and nothing\n"
+	"else, before it writes its own. So the directory never holds files of two\n"
+	"runs: after a failed run, none of the previous run's remain.\n"
+	"SIGINT (Ctrl-C) or SIGTERM stops a run. While it runs, it leaves no file;\n"
+	"while it draws, the data, summary.json and scripts stay, and no figure\n"
+	"that is incomplete.\n"
+	"\n"	"Options:\n"
 	"  -o, --output DIR      output directory (default: outputs.dir of the file,\n"
 	"                        else out/NAME for MODEL file NAME.yaml)\n"
 	"      --duration T      simulated time, e.g. 200ms (simulation.duration)\n"
@@ -57,11 +68,13 @@ static const char run_usage_text[] =
 	"                        may be repeated; applied in order\n"
 	"      --no-plots        write no gnuplot scripts and no figures\n"
 	"  -h, --help            show this help and exit\n"
+	"A value may also follow '=': --duration=50ms, --set=KEY=VALUE, --output=DIR.\n"
 	"\n"
 	"A progress bar is shown on a terminal when the run takes more than a second.\n"
 	"Environment: SOMA_GNUPLOT names the gnuplot program (default: gnuplot).\n"
-	"Exit status: 0 success, 1 the run failed (numerical error, output error),\n"
-	"2 bad command line or model file.\n";
+	"Exit status: 0 success, 1 the run failed (numerical error, output error,\n"
+	"gnuplot failed), 2 bad command line or model file, 130 interrupted by\n"
+	"SIGINT, 143 by SIGTERM.\n";
 
 static const char models_usage_text[] =
 	"Usage: soma models [--markdown] [NAME...]\n"
@@ -118,14 +131,51 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
-/* Report what getopt_long() rejected: an unknown option or a missing value. */
-static int bad_option(const char *cmd, int c, char **argv)
+/*
+ * Report what getopt_long() rejected: an unknown or ambiguous option, a
+ * missing value, or a value given to an option that takes none.
+ */
+static int bad_option(const char *cmd, int c, char **argv,
+		      const struct option *longopts)
 {
 	const char *arg = argv[optind - 1];
 
 	if (c == ':')
 		return usage_error(cmd, "option '%s' needs a value", arg);
-	if (optopt) /* a short option; arg may be a cluster such as -xo */
+	/*
+	 * A long option, when getopt set optopt to 0 (unknown, ambiguous) or
+	 * to the value of the option it matched (a value given to an option
+	 * taking none). Any other optopt is a short option, in a cluster such
+	 * as -xq that getopt has not left yet, so arg may be an earlier one.
+	 */
+	if (!strncmp(arg, "--", 2) && arg[2]) {
+		const char *name = arg + 2, *eq = strchr(name, '=');
+		int len = eq ? (int)(eq - name) : (int)strlen(name);
+		const struct option *hit = NULL;
+		int hits = 0;
+
+		for (const struct option *o = longopts; o->name; o++) {
+			if (strncmp(o->name, name, (size_t)len))
+				continue;
+			hit = o;
+			if ((int)strlen(o->name) == len) {
+				hits = 1;
+				break;
+			}
+			hits++;
+		}
+		if (optopt == 0 && hits > 1)
+			return usage_error(cmd, "option '--%.*s' is ambiguous",
+					   len, name);
+		if (optopt == 0)
+			return usage_error(cmd, "unknown option '--%.*s'", len,
+					   name);
+		if (hits == 1 && eq && hit->has_arg == no_argument &&
+		    hit->val == optopt)
+			return usage_error(cmd, "option '--%s' takes no value",
+					   hit->name);
+	}
+	if (optopt > 0 && optopt < 256)
 		return usage_error(cmd, "unknown option '-%c'", optopt);
 	return usage_error(cmd, "unknown option '%s'", arg);
 }
@@ -219,7 +269,7 @@ static int cmd_run(int argc, char **argv)
 			o.no_plots = 1;
 			break;
 		default:
-			rc = bad_option("run", c, argv);
+			rc = bad_option("run", c, argv, longopts);
 			goto out;
 		}
 	}
@@ -263,16 +313,19 @@ static int cmd_models(int argc, char **argv)
 			markdown = 1;
 			break;
 		default:
-			return bad_option("models", c, argv);
+			return bad_option("models", c, argv, longopts);
 		}
 	}
 	return cli_models(markdown, argv + optind, argc - optind);
 }
 
-/* soma help [COMMAND] */
+/* soma help [COMMAND], soma --help [COMMAND] (argv[0] is the word "help") */
 static int cmd_help(int argc, char **argv)
 {
-	if (argc < 2) {
+	if (argc > 2)
+		return usage_error(NULL, "%s: unexpected argument '%s' after '%s'",
+				   argv[0], argv[2], argv[1]);
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage_text, stdout);
 		return CLI_EXIT_OK;
 	}
@@ -301,9 +354,13 @@ static int dispatch(int argc, char **argv)
 	}
 	cmd = argv[1];
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help"))
-		return cmd_help(1, argv + 1);
-	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+		if (argc > 2)
+			return usage_error(NULL, "%s: unexpected argument '%s'",
+					   cmd, argv[2]);
 		return print_version();
+	}
 	if (!strcmp(cmd, "run"))
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "models"))

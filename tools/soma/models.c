@@ -81,7 +81,10 @@ static void print_model(const soma_model *m, int with_doc)
 		for (size_t i = 0; i < m->n_state; i++) {
 			const soma_var_info *v = &m->state[i];
 
-			format_value(v->def, v->unit, def, sizeof(def));
+			if (v->def_param) /* starts at a parameter's value */
+				snprintf(def, sizeof(def), "%s", v->def_param);
+			else
+				format_value(v->def, v->unit, def, sizeof(def));
 			printf("  %-*s  %-14s  %-22s  %s\n", w, v->name, def,
 			       "", v->doc ? v->doc : "");
 		}

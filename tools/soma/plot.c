@@ -9,6 +9,16 @@
  * SVG. gnuplot runs with the output directory as working directory, started
  * with fork and exec (no shell, so no file name is ever interpreted).
  *
+ * No truncated file under a final name: a script is written as STEM.gp.part
+ * and renamed; gnuplot is run as
+ *   gnuplot -e "png='STEM.png.part'; svg='STEM.svg.part'" STEM.gp
+ * (the script's own names are defaults, used only when png and svg are not
+ * set; -e runs before the script because gnuplot reads its arguments in
+ * order), and each .part is renamed to its final name only when gnuplot
+ * exited 0 and the file is complete (a PNG ending with its IEND chunk, an SVG
+ * with its closing tag): gnuplot exits 0 even when the disk is full.
+ * Otherwise, and when the run is interrupted, the .part files are removed.
+ *
  *  - raster_POP: spikes of population POP (t in ms against neuron index) on
  *    the top 3/4, its population rate (rates.csv, Hz) on the bottom 1/4, as
  *    Fig. 3-3 of the seed (BrainModels book, section 3.1.1 and the appendix
@@ -24,8 +34,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -35,6 +47,13 @@
 
 /* Above this many recorded neurons a state plot has no key. */
 #define MAX_KEY_ENTRIES 10
+
+/* While gnuplot runs, the interrupt flag is polled this often, ns. */
+#define POLL_NS (20 * 1000 * 1000)
+
+/* The figure formats, as file name extensions. */
+static const char *const formats[] = { "png", "svg" };
+#define N_FORMATS 2
 
 /* Write @s as a single-quoted gnuplot string ('' stands for '). */
 static void put_quoted(FILE *f, const char *s)
@@ -48,16 +67,43 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* @s as a single-quoted gnuplot string in a new string, or NULL. */
+static char *quoted(const char *s)
+{
+	char *q = malloc(2 * strlen(s) + 3), *p = q;
+
+	if (!q)
+		return NULL;
+	*p++ = '\'';
+	for (; *s; s++) {
+		if (*s == '\'')
+			*p++ = '\'';
+		*p++ = *s;
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return q;
+}
+
 /* The head of every script, up to the opening of the loop over formats. */
 static void put_head(FILE *f, const char *what, const char *stem, int width,
 		     int height)
 {
+	char name[512];
+
 	fprintf(f,
 		"# %s\n"
 		"# Written by soma %s. Re-render (after restyling) with:\n"
 		"#   cd <this directory> && gnuplot %s.gp\n"
-		"# which draws %s.png and %s.svg.\n\n",
-		what, SOMA_VERSION_STRING, stem, stem, stem);
+		"# which draws %s.png and %s.svg; other file names with:\n"
+		"#   gnuplot -e \"png='a.png'; svg='a.svg'\" %s.gp\n\n",
+		what, SOMA_VERSION_STRING, stem, stem, stem, stem);
+	for (int k = 0; k < N_FORMATS; k++) {
+		snprintf(name, sizeof(name), "%s.%s", stem, formats[k]);
+		fprintf(f, "if (!exists(\"%s\")) %s = ", formats[k], formats[k]);
+		put_quoted(f, name);
+		fputc('\n', f);
+	}
 	fprintf(f,
 		"width = %d\n"
 		"height = %d\n"
@@ -66,8 +112,9 @@ static void put_head(FILE *f, const char *what, const char *stem, int width,
 		width, height);
 }
 
-/* Open the loop that draws the figure once per format. */
-static void put_loop_open(FILE *f, const char *stem)
+/* Open the loop that draws the figure once per format, into the file named
+ * by the variable png or svg. */
+static void put_loop_open(FILE *f)
 {
 	fputs("\ndo for [fmt in 'png svg'] {\n"
 	      "\tif (fmt eq 'svg') {\n"
@@ -79,9 +126,7 @@ static void put_loop_open(FILE *f, const char *stem)
 	      "\t\t\tset terminal png size width, height\n"
 	      "\t\t}\n"
 	      "\t}\n"
-	      "\tset output ", f);
-	put_quoted(f, stem);
-	fputs(".'.'.fmt\n"
+	      "\tset output (fmt eq 'svg' ? svg : png)\n"
 	      "\treset\n"
 	      "\tset termoption noenhanced\n"
 	      "\tset datafile separator ','\n", f);
@@ -124,7 +169,7 @@ static void put_raster(FILE *f, const struct cli_outputs *out,
 	      "rate_tic = rate_max/mag >= 5 ? 2*mag : (rate_max/mag >= 2 ? mag : mag/2)\n",
 	      f);
 
-	put_loop_open(f, stem);
+	put_loop_open(f);
 	fputs("\tset multiplot title ", f);
 	snprintf(what, sizeof(what), "Population %s: spikes and population rate",
 		 r->pop_name);
@@ -183,7 +228,7 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		"t_end = %.17g\n",
 		r->file, (unsigned)r->n_neurons, out->t_end_ms);
 
-	put_loop_open(f, stem);
+	put_loop_open(f);
 	fputs("\tset title ", f);
 	snprintf(what, sizeof(what), "Population %s: %s", r->pop_name,
 		 r->variable);
@@ -212,46 +257,68 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 	put_loop_close(f);
 }
 
-/* Write script STEM.gp in out->dir. Returns 0 or -1 (message printed). */
-static int write_script(const struct cli_outputs *out,
-			const struct cli_record *r, const char *stem)
+/* Remove @path if it exists; a failure is reported. */
+static void remove_file(const char *path)
 {
-	char name[512];
-	char *path;
-	FILE *f;
-	int rc = 0;
+	if (unlink(path) && errno != ENOENT)
+		cli_error("cannot remove %s: %s", path, strerror(errno));
+}
 
-	snprintf(name, sizeof(name), "%s.gp", stem);
-	path = cli_path_join(out->dir, name);
-	if (!path) {
-		cli_error("out of memory");
-		return -1;
+/* Write script STEM.gp in out->dir, as STEM.gp.part renamed when complete.
+ * Returns 0 or -1 (message printed). */
+static int write_script(struct cli_outputs *out, const struct cli_record *r,
+			const char *stem)
+{
+	char *name = NULL, *path = NULL, *part = NULL;
+	FILE *f;
+	int rc = -1;
+
+	if (asprintf(&name, "%s.gp", stem) < 0) {
+		name = NULL;
+		goto oom;
 	}
-	f = fopen(path, "w");
+	path = cli_path_join(out->dir, name);
+	if (!path || asprintf(&part, "%s.part", path) < 0) {
+		part = NULL;
+		goto oom;
+	}
+	f = fopen(part, "w");
 	if (!f) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		free(path);
-		return -1;
+		cli_error("cannot write %s: %s", part, strerror(errno));
+		goto out;
 	}
 	if (r->kind == SOMA_MONITOR_SPIKES)
 		put_raster(f, out, r, stem);
 	else
 		put_state(f, out, r, stem);
 	if (ferror(f) | fclose(f)) {
-		cli_error("cannot write %s: %s", path, strerror(errno));
-		rc = -1;
+		cli_error("cannot write %s: %s", part, strerror(errno));
+		remove_file(part);
+		goto out;
 	}
+	if (rename(part, path)) {
+		cli_error("cannot rename %s to %s: %s", part, path, strerror(errno));
+		remove_file(part);
+		goto out;
+	}
+	rc = cli_note_written(out, name);
+	goto out;
+oom:
+	cli_error("out of memory");
+out:
+	free(part);
 	free(path);
+	free(name);
 	return rc;
 }
 
 /*
- * Start `PROG SCRIPT` in directory @dir. Returns the child's pid, or -1 with
- * *stage (0: chdir, 1: exec) and *err (errno) when the child could not start:
- * a close-on-exec pipe carries the child's errno back if exec fails.
+ * Start @argv (argv[0] is the program, looked up in PATH) in directory @dir.
+ * Returns the child's pid, or -1 with *stage (0: chdir, 1: exec) and *err
+ * (errno) when the child could not start: a close-on-exec pipe carries the
+ * child's errno back if exec fails.
  */
-static pid_t spawn(const char *prog, const char *dir, const char *script,
-		   int *stage, int *err)
+static pid_t spawn(char *const argv[], const char *dir, int *stage, int *err)
 {
 	int fds[2], msg[2];
 	ssize_t n;
@@ -275,7 +342,7 @@ static pid_t spawn(const char *prog, const char *dir, const char *script,
 		msg[0] = 0;
 		if (chdir(dir) == 0) {
 			msg[0] = 1;
-			execlp(prog, prog, script, (char *)NULL);
+			execvp(argv[0], argv);
 		}
 		msg[1] = errno;
 		n = write(fds[1], msg, sizeof(msg));
@@ -297,18 +364,81 @@ static pid_t spawn(const char *prog, const char *dir, const char *script,
 	return pid;
 }
 
-/* Wait for gnuplot on @script; 0 if it succeeded, else -1 (message printed). */
+/*
+ * Start `PROG -e "png='STEM.png.part'; svg='STEM.svg.part'" STEM.gp` in
+ * out->dir. Returns the pid, or -1 with *stage and *err as spawn().
+ */
+static pid_t start_figure(const char *prog, const struct cli_outputs *out,
+			  const char *stem, int *stage, int *err)
+{
+	char *script = NULL, *expr = NULL, *q[N_FORMATS] = { NULL };
+	pid_t pid = -1;
+	int k;
+
+	*stage = 1;
+	*err = ENOMEM;
+	for (k = 0; k < N_FORMATS; k++) {
+		char *name = NULL;
+
+		if (asprintf(&name, "%s.%s.part", stem, formats[k]) < 0)
+			goto out;
+		q[k] = quoted(name);
+		free(name);
+		if (!q[k])
+			goto out;
+	}
+	if (asprintf(&expr, "%s=%s; %s=%s", formats[0], q[0], formats[1],
+		     q[1]) < 0) {
+		expr = NULL;
+		goto out;
+	}
+	if (asprintf(&script, "%s.gp", stem) < 0) {
+		script = NULL;
+		goto out;
+	}
+	{
+		/* -e before the script: gnuplot runs its arguments in order */
+		char *argv[] = { (char *)prog, (char *)"-e", expr, script, NULL };
+
+		pid = spawn(argv, out->dir, stage, err);
+	}
+out:
+	for (k = 0; k < N_FORMATS; k++)
+		free(q[k]);
+	free(expr);
+	free(script);
+	return pid;
+}
+
+/*
+ * Wait for gnuplot on @script. Returns 0 if it exited 0, -1 if it failed
+ * (message printed), -2 if the run was interrupted meanwhile (gnuplot is then
+ * terminated and waited for).
+ */
 static int reap(pid_t pid, const char *dir, const char *script)
 {
-	int status;
+	const struct timespec nap = { 0, POLL_NS };
+	int status, killed = 0;
+	pid_t r;
 
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
+	for (;;) {
+		if (cli_signal && !killed) {
+			kill(pid, SIGTERM);
+			killed = 1;
+		}
+		r = waitpid(pid, &status, killed ? 0 : WNOHANG);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
 			cli_error("waiting for gnuplot on %s/%s: %s", dir, script,
 				  strerror(errno));
 			return -1;
 		}
+		if (r == 0)
+			nanosleep(&nap, NULL);
 	}
+	if (cli_signal)
+		return -2;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
@@ -318,6 +448,119 @@ static int reap(pid_t pid, const char *dir, const char *script)
 		cli_error("gnuplot failed on %s/%s (signal %d)", dir, script,
 			  WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	return -1;
+}
+
+/*
+ * Is the figure file @path complete? NULL if so, else what it is: gnuplot
+ * exits 0 even when it could not write the file (a full disk leaves it
+ * empty). A PNG must start with the PNG signature and end with the IEND
+ * chunk; an SVG must end with its closing tag.
+ */
+static const char *incomplete(const char *path, const char *format)
+{
+	static const unsigned char png_sig[8] = {
+		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+	};
+	static const unsigned char png_end[12] = {
+		0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82
+	};
+	unsigned char buf[256];
+	const char *why = "an incomplete file";
+	struct stat st;
+	size_t len;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "no file";
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return "no file";
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return "an empty file";
+	}
+	if (!strcmp(format, "png")) {
+		if (st.st_size >= 20 &&
+		    pread(fd, buf, 8, 0) == 8 && !memcmp(buf, png_sig, 8) &&
+		    pread(fd, buf, 12, st.st_size - 12) == 12 &&
+		    !memcmp(buf, png_end, 12))
+			why = NULL;
+	} else {
+		len = (size_t)st.st_size < sizeof(buf) ? (size_t)st.st_size :
+			sizeof(buf);
+		if (pread(fd, buf, len, st.st_size - (off_t)len) == (ssize_t)len &&
+		    memmem(buf, len, "</svg>", 6))
+			why = NULL;
+	}
+	close(fd);
+	return why;
+}
+
+/*
+ * After gnuplot on @fig: when @ok and every STEM.FMT.part is complete, rename
+ * each to STEM.FMT (fig->drawn = 1); otherwise remove them. Returns 0 when
+ * drawn, else -1 (a message printed when @ok).
+ */
+static int finish_figure(struct cli_outputs *out, struct cli_figure *fig,
+			 int ok)
+{
+	char *name[N_FORMATS] = { NULL }, *path[N_FORMATS] = { NULL };
+	char *part[N_FORMATS] = { NULL };
+	const char *why;
+	int k;
+
+	for (k = 0; k < N_FORMATS; k++) {
+		if (asprintf(&name[k], "%s.%s", fig->stem, formats[k]) < 0)
+			name[k] = NULL;
+		path[k] = name[k] ? cli_path_join(out->dir, name[k]) : NULL;
+		if (!path[k] || asprintf(&part[k], "%s.part", path[k]) < 0) {
+			part[k] = NULL;
+			if (ok)
+				cli_error("out of memory");
+			ok = 0;
+		}
+	}
+	for (k = 0; ok && k < N_FORMATS; k++) {
+		why = incomplete(part[k], formats[k]);
+		if (why) {
+			cli_error("gnuplot left %s for %s (is the disk full?): "
+				  "figure %s not drawn", why, path[k], fig->stem);
+			ok = 0;
+		}
+	}
+	for (k = 0; ok && k < N_FORMATS; k++) {
+		if (rename(part[k], path[k])) {
+			cli_error("cannot rename %s to %s: %s", part[k], path[k],
+				  strerror(errno));
+			ok = 0;
+		} else if (cli_note_written(out, name[k])) {
+			ok = 0;
+		}
+	}
+	fig->drawn = ok;
+	for (k = 0; k < N_FORMATS; k++) {
+		if (part[k])
+			remove_file(part[k]); /* gone when renamed */
+		free(part[k]);
+		free(path[k]);
+		free(name[k]);
+	}
+	return ok ? 0 : -1;
+}
+
+/* Wait for the gnuplot of figure @k and keep or remove its files.
+ * Returns 0 when the figure was drawn, else -1. */
+static int wait_figure(struct cli_outputs *out, pid_t *pids, size_t k)
+{
+	char script[512];
+	int r;
+
+	snprintf(script, sizeof(script), "%s.gp", out->figures[k].stem);
+	r = reap(pids[k], out->dir, script);
+	pids[k] = 0;
+	return finish_figure(out, &out->figures[k], r == 0) || r ? -1 : 0;
 }
 
 /* The figure's name: raster_POP or POP.VAR, in a new string. */
@@ -338,7 +581,7 @@ int cli_plot(struct cli_outputs *out)
 	const char *prog = getenv("SOMA_GNUPLOT");
 	pid_t *pids = NULL;
 	size_t i, k;
-	int rc = CLI_PLOT_OK, stage = 0, err = 0;
+	int rc = CLI_PLOT_OK, failed = 0, not_started = 0, stage = 0, err = 0;
 
 	if (!prog || !prog[0])
 		prog = "gnuplot";
@@ -368,37 +611,36 @@ int cli_plot(struct cli_outputs *out)
 			rc = CLI_PLOT_FAILED;
 			goto out;
 		}
-		out->figures[out->n_figures++] = stem;
+		out->figures[out->n_figures].stem = stem;
+		out->figures[out->n_figures++].drawn = 0;
 	}
 
 	/* the figures, at most MAX_JOBS gnuplot processes at a time */
-	for (i = 0; i < out->n_figures; i++) {
-		char script[512];
-
+	for (i = 0; i < out->n_figures && !cli_signal; i++) {
 		if (i >= MAX_JOBS && pids[i - MAX_JOBS] > 0) {
-			snprintf(script, sizeof(script), "%s.gp",
-				 out->figures[i - MAX_JOBS]);
-			if (reap(pids[i - MAX_JOBS], out->dir, script))
-				rc = CLI_PLOT_FAILED;
-			pids[i - MAX_JOBS] = 0;
+			if (wait_figure(out, pids, i - MAX_JOBS))
+				failed = 1;
+			if (cli_signal)
+				break;
 		}
-		snprintf(script, sizeof(script), "%s.gp", out->figures[i]);
-		pids[i] = spawn(prog, out->dir, script, &stage, &err);
+		pids[i] = start_figure(prog, out, out->figures[i].stem, &stage,
+				       &err);
 		if (pids[i] < 0) {
 			pids[i] = 0;
+			not_started = 1;
 			break;
 		}
 	}
-	for (k = 0; k < out->n_figures; k++) {
-		char script[512];
-
-		if (pids[k] <= 0)
-			continue;
-		snprintf(script, sizeof(script), "%s.gp", out->figures[k]);
-		if (reap(pids[k], out->dir, script))
-			rc = CLI_PLOT_FAILED;
+	for (k = 0; k < out->n_figures; k++)
+		if (pids[k] > 0 && wait_figure(out, pids, k))
+			failed = 1;
+	if (cli_signal) {
+		rc = CLI_PLOT_INTERRUPTED;
+		goto out;
 	}
-	if (i < out->n_figures) {
+	if (failed)
+		rc = CLI_PLOT_FAILED;
+	if (not_started) {
 		if (stage == 1 && (err == ENOENT || err == EACCES || err == ENOTDIR)) {
 			cli_error("cannot run %s (%s): figures not drawn.\n"
 				  "The data and the gnuplot scripts are in %s. To draw the figures,\n"

@@ -1,22 +1,46 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * soma run: load a model file, run it in chunks (with a progress bar on a
- * terminal), close the outputs, write summary.json, draw the figures and
- * print a short summary.
+ * soma run: load a model file, remove the outputs of the previous run into
+ * the same directory, run it in chunks (with a progress bar on a terminal),
+ * close the outputs, write summary.json, draw the figures, write the manifest
+ * of the files written and print a short summary.
+ *
+ * The manifest DIR/.soma-outputs lists, one plain file name a line, every
+ * file the run wrote under its final name (data, summary.json, scripts,
+ * figures). The next run into DIR removes those files (regular files with a
+ * plain name only: no '/', no leading '.', no trailing .part) and the
+ * manifest once it has opened its outputs (which locks DIR and writes only
+ * NAME.part files), so DIR never mixes the outputs of two runs; nothing else
+ * in DIR is ever removed.
+ *
+ * SIGINT and SIGTERM set a flag, polled between chunks of the run (each
+ * about CHUNK_S of work) and while gnuplot runs: the run stops, leaves no
+ * temporary file, and exits with 128 + the signal number.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-/* Chunks per run: the progress bar moves by this fraction. */
+/* At most this many chunks per run: the progress bar moves by this fraction. */
 #define CHUNKS 100
+
+/* Wall time of a chunk aimed at, s: an interrupt is seen this soon. */
+#define CHUNK_S 0.05
+
+/* Steps of the first chunk (then doubled or halved towards CHUNK_S). */
+#define FIRST_CHUNK 16
+
+/* The manifest of the files a run wrote, in the output directory. */
+#define MANIFEST ".soma-outputs"
 
 /* The progress bar appears once a run has taken this long, s. */
 #define PROGRESS_DELAY_S 1.0
@@ -88,6 +112,33 @@ static void progress_clear(struct progress *p)
 	p->width = 0;
 }
 
+/* ---- interrupts ----------------------------------------------------------- */
+
+volatile sig_atomic_t cli_signal;
+
+static void on_signal(int sig)
+{
+	cli_signal = sig;
+}
+
+/* Catch SIGINT and SIGTERM (unless ignored, as in a background job). */
+static void catch_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM };
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
 /* ---- outputs ------------------------------------------------------------ */
 
 static const char *base_name(const char *path)
@@ -113,6 +164,28 @@ static char *default_out_dir(const char *model)
 	return dir;
 }
 
+int cli_note_written(struct cli_outputs *out, const char *name)
+{
+	char **w;
+
+	for (size_t i = 0; i < out->n_written; i++)
+		if (!strcmp(out->written[i], name))
+			return 0;
+	w = realloc(out->written, (out->n_written + 1) * sizeof(*w));
+	if (!w) {
+		cli_error("out of memory");
+		return -1;
+	}
+	out->written = w;
+	w[out->n_written] = strdup(name);
+	if (!w[out->n_written]) {
+		cli_error("out of memory");
+		return -1;
+	}
+	out->n_written++;
+	return 0;
+}
+
 static void free_outputs(struct cli_outputs *out)
 {
 	for (size_t i = 0; i < out->n_rec; i++) {
@@ -123,8 +196,11 @@ static void free_outputs(struct cli_outputs *out)
 	}
 	free(out->rec);
 	for (size_t i = 0; i < out->n_figures; i++)
-		free(out->figures[i]);
+		free(out->figures[i].stem);
 	free(out->figures);
+	for (size_t i = 0; i < out->n_written; i++)
+		free(out->written[i]);
+	free(out->written);
 	free(out->rates_file);
 	free(out->dir);
 }
@@ -201,11 +277,136 @@ static void remove_part_files(const struct cli_outputs *out)
 	}
 }
 
+/* ---- the manifest ------------------------------------------------------------ */
+
+/* May a manifest name @name: not empty, no '/', no leading '.', and (never
+ * an output's temporary file) no trailing ".part"? */
+static int plain_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && name[0] != '.' && !strchr(name, '/') &&
+	       !(n >= 5 && !strcmp(name + n - 5, ".part"));
+}
+
+/*
+ * Remove the outputs of the previous run into @dir: the regular files named
+ * by the plain names of DIR/.soma-outputs, then the manifest itself. Returns
+ * 0, or -1 when one could not be removed (message printed; the manifest is
+ * then kept).
+ */
+static int remove_previous(const char *dir)
+{
+	char *manifest = cli_path_join(dir, MANIFEST), *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *f;
+	int rc = 0;
+
+	if (!manifest) {
+		cli_error("out of memory");
+		return -1;
+	}
+	f = fopen(manifest, "r");
+	if (!f) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			cli_error("cannot read %s: %s", manifest, strerror(errno));
+			rc = -1;
+		}
+		free(manifest);
+		return rc;
+	}
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		struct stat st;
+		char *path;
+
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if ((size_t)len != strlen(line) || !plain_name(line))
+			continue;
+		path = cli_path_join(dir, line);
+		if (!path) {
+			cli_error("out of memory");
+			rc = -1;
+			break;
+		}
+		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+		    unlink(path) && errno != ENOENT) {
+			cli_error("cannot remove %s, an output of the previous run "
+				  "(listed in %s): %s", path, manifest,
+				  strerror(errno));
+			rc = -1;
+		}
+		free(path);
+	}
+	if (ferror(f)) {
+		cli_error("cannot read %s: %s", manifest, strerror(errno));
+		rc = -1;
+	}
+	fclose(f);
+	if (rc == 0 && unlink(manifest) && errno != ENOENT) {
+		cli_error("cannot remove %s: %s", manifest, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	free(manifest);
+	return rc;
+}
+
+/* Write DIR/.soma-outputs, listing out->written (as .part, then renamed).
+ * Returns 0 or -1 (message printed). */
+static int write_manifest(const struct cli_outputs *out)
+{
+	char *path = cli_path_join(out->dir, MANIFEST), *part = NULL;
+	FILE *f;
+	int rc = -1;
+
+	if (!path || asprintf(&part, "%s.part", path) < 0) {
+		part = NULL;
+		cli_error("out of memory");
+		goto out;
+	}
+	f = fopen(part, "w");
+	if (!f) {
+		cli_error("cannot write %s: %s", part, strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < out->n_written; i++)
+		if (plain_name(out->written[i]))
+			fprintf(f, "%s\n", out->written[i]);
+	if (ferror(f) | fclose(f)) {
+		cli_error("cannot write %s: %s", part, strerror(errno));
+		unlink(part);
+		goto out;
+	}
+	if (rename(part, path)) {
+		cli_error("cannot rename %s to %s: %s", part, path, strerror(errno));
+		unlink(part);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(part);
+	free(path);
+	return rc;
+}
+
+/* Note the data files, renamed to their final names. Returns 0 or -1. */
+static int note_data_files(struct cli_outputs *out)
+{
+	for (size_t i = 0; i < out->n_rec; i++)
+		if (cli_note_written(out, out->rec[i].file))
+			return -1;
+	if (out->rates_file && cli_note_written(out, out->rates_file))
+		return -1;
+	return 0;
+}
+
 /* ---- summary on stdout --------------------------------------------------- */
 
 static void print_summary(const struct cli_run_opts *opts,
 			  const soma_network *net, const struct cli_outputs *out,
-			  double wall_s, int figures)
+			  double wall_s)
 {
 	int n_pop = soma_network_population_count(net);
 	int n_proj = soma_network_projection_count(net);
@@ -267,9 +468,9 @@ static void print_summary(const struct cli_run_opts *opts,
 	}
 	putchar('\n');
 	for (size_t i = 0; i < out->n_figures; i++) {
-		const char *s = out->figures[i];
+		const char *s = out->figures[i].stem;
 
-		if (figures)
+		if (out->figures[i].drawn)
 			printf("  %s.png %s.svg %s.gp\n", s, s, s);
 		else
 			printf("  %s.gp\n", s);
@@ -284,10 +485,10 @@ int cli_run(const struct cli_run_opts *opts)
 	struct progress prog = { 0 };
 	soma_sim *sim = NULL;
 	soma_network *net;
-	uint64_t steps, chunk, done = 0;
+	uint64_t steps, chunk, chunk_max, done = 0;
 	double wall_s = 0.0;
 	char *summary = NULL;
-	int st, rc = CLI_EXIT_FAIL, plots, drawn = 0;
+	int st, rc = CLI_EXIT_FAIL, plots;
 
 	st = soma_sim_load(opts->model, opts->overrides, opts->n_overrides, &sim);
 	if (st != SOMA_OK) {
@@ -323,6 +524,8 @@ int cli_run(const struct cli_run_opts *opts)
 		goto out;
 	}
 
+	/* from here on, an interrupt stops the run cleanly */
+	catch_signals();
 	st = soma_network_open_outputs(net, out.dir);
 	if (st != SOMA_OK) {
 		cli_error("%s", soma_network_errmsg(net)[0] ?
@@ -333,20 +536,36 @@ int cli_run(const struct cli_run_opts *opts)
 		cli_error("out of memory");
 		goto out_fail;
 	}
+	/* after the opening, which locks the directory against a second run
+	 * and writes only NAME.part files */
+	if (remove_previous(out.dir))
+		goto out_fail;
+	if (cli_signal) {
+		cli_error("interrupted: no output written");
+		rc = 128 + cli_signal;
+		goto out_fail;
+	}
 
-	/* the run, in chunks of about 1% */
-	chunk = steps / CHUNKS;
-	if (chunk == 0)
-		chunk = 1;
+	/* the run, in chunks of at most 1% and about CHUNK_S of work */
+	chunk_max = steps / CHUNKS;
+	if (chunk_max == 0)
+		chunk_max = 1;
+	chunk = chunk_max < FIRST_CHUNK ? chunk_max : FIRST_CHUNK;
 	prog.enabled = isatty(STDERR_FILENO);
 	prog.t0 = now_s();
-	while (done < steps) {
+	while (done < steps && !cli_signal) {
 		uint64_t n = steps - done < chunk ? steps - done : chunk;
+		double t = now_s();
 
 		st = soma_network_run(net, n);
 		if (st != SOMA_OK)
 			break;
 		done += n;
+		t = now_s() - t;
+		if (t < CHUNK_S / 2 && chunk < chunk_max)
+			chunk = 2 * chunk < chunk_max ? 2 * chunk : chunk_max;
+		else if (t > 2 * CHUNK_S && chunk > 1)
+			chunk /= 2;
 		progress_update(&prog, done, steps);
 	}
 	wall_s = now_s() - prog.t0;
@@ -356,6 +575,13 @@ int cli_run(const struct cli_run_opts *opts)
 
 		cli_error("%s: run failed: %s", opts->model,
 			  msg[0] ? msg : soma_strerror(st));
+		goto out_fail;
+	}
+	if (cli_signal) {
+		cli_error("interrupted at t = %g ms of %g ms: no output written",
+			  soma_network_time(net),
+			  (double)steps * soma_network_dt(net));
+		rc = 128 + cli_signal;
 		goto out_fail;
 	}
 	out.t_end_ms = soma_network_time(net);
@@ -370,6 +596,8 @@ int cli_run(const struct cli_run_opts *opts)
 			  soma_network_errmsg(net) : soma_strerror(st));
 		goto out;
 	}
+	if (note_data_files(&out))
+		goto out;
 	summary = cli_path_join(out.dir, "summary.json");
 	if (!summary) {
 		cli_error("out of memory");
@@ -381,21 +609,26 @@ int cli_run(const struct cli_run_opts *opts)
 			  soma_network_errmsg(net) : soma_strerror(st));
 		goto out;
 	}
+	if (cli_note_written(&out, "summary.json"))
+		goto out;
 
 	rc = CLI_EXIT_OK;
 	if (plots && steps > 0) {
 		switch (cli_plot(&out)) {
 		case CLI_PLOT_OK:
-			drawn = 1;
-			break;
 		case CLI_PLOT_NO_GNUPLOT:
 			break;
+		case CLI_PLOT_INTERRUPTED:
+			cli_error("interrupted while drawing the figures: the data, "
+				  "summary.json and the scripts are in %s", out.dir);
+			rc = 128 + cli_signal;
+			goto out;
 		default:
 			rc = CLI_EXIT_FAIL;
 			break;
 		}
 	}
-	print_summary(opts, net, &out, wall_s, drawn);
+	print_summary(opts, net, &out, wall_s);
 	goto out;
 
 out_fail:
@@ -404,6 +637,9 @@ out_fail:
 	sim = NULL;
 	remove_part_files(&out);
 out:
+	/* what this run wrote, for the next run into the directory to remove */
+	if (out.n_written > 0 && write_manifest(&out) && rc == CLI_EXIT_OK)
+		rc = CLI_EXIT_FAIL;
 	free(summary);
 	free_outputs(&out);
 	soma_sim_destroy(sim);
