@@ -162,7 +162,8 @@ int soma_population_init_state(soma_network *net, int pop, const char *var,
 /**
  * Set state variable @p var of neurons from @p values (@p n doubles, n equal to
  * the population size; n == 1 sets all neurons to values[0]).
- * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (n mismatch)
+ * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (n mismatch), SOMA_ERANGE (a value
+ *         not finite; nothing changed)
  */
 int soma_population_set_state(soma_network *net, int pop, const char *var,
 			      const double *values, uint32_t n);
@@ -218,7 +219,8 @@ typedef struct soma_projection_spec {
 	soma_connector connector;
 	soma_dist weight;         /**< pA (current) or nS (conductance); for
 				       conductance the value, low bound or mean
-				       must be >= 0 (inhibition comes from E) */
+				       must be >= 0 (inhibition comes from E)
+				       and normal draws below 0 are set to 0 */
 	double delay_ms;          /**< constant delay, ms, >= 0 */
 } soma_projection_spec;
 
@@ -314,8 +316,9 @@ int soma_network_prepare(soma_network *net);
 
 /**
  * Advance @p n_steps steps (see the order at the top of this file).
- * @return SOMA_OK, SOMA_ENUMERIC (a state became NaN or infinite; the message
- *         names population, neuron, variable and time), SOMA_EIO (writing an
+ * @return SOMA_OK, SOMA_ENUMERIC (a membrane potential became NaN, infinite or
+ *         beyond 10^4 mV: an unstable integration; the message names
+ *         population, neuron, variable, value and time), SOMA_EIO (writing an
  *         output failed), or a soma_network_prepare() error
  */
 int soma_network_run(soma_network *net, uint64_t n_steps);

@@ -155,11 +155,15 @@ int soma__connect(soma_network *net, struct soma__proj *j, int same_pop)
 		if (d->kind != SOMA_DIST_CONSTANT)
 			soma__rng_seek(r, net->seed, SOMA__RNG_WEIGHT,
 				       (uint32_t)j->id, i);
-		for (uint64_t e = j->row_ptr[i]; e < j->row_ptr[i + 1]; e++)
+		for (uint64_t e = j->row_ptr[i]; e < j->row_ptr[i + 1]; e++) {
 			j->w[e] = d->kind == SOMA_DIST_CONSTANT ? d->a :
 				  d->kind == SOMA_DIST_UNIFORM ?
 								gsl_ran_flat(r, d->a, d->b) :
 								d->a + gsl_ran_gaussian(r, d->b);
+			/* a conductance is never negative (network.h) */
+			if (j->output == SOMA_OUTPUT_CONDUCTANCE && j->w[e] < 0)
+				j->w[e] = 0;
+		}
 	}
 	free(cand);
 	gsl_rng_free(r);

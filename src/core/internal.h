@@ -13,6 +13,9 @@
 #include "soma/soma.h"
 
 #define SOMA__ERRLEN 1024
+/* |V| beyond this (mV) is no membrane potential but a diverging
+ * integration: neuron models stop the run with SOMA_ENUMERIC. */
+#define SOMA__V_LIMIT 1e4
 #define SOMA__MAX_DERIVED 8
 
 struct soma__pop;

@@ -499,6 +499,11 @@ int soma_population_set_state(soma_network *net, int pop, const char *var,
 		return soma__seterr(net, SOMA_EINVAL,
 				    "population '%s': %u values given for %s, expected %u or 1",
 				    p->name, n, var, p->n);
+	for (uint32_t i = 0; i < n; i++)
+		if (!isfinite(values[i]))
+			return soma__seterr(net, SOMA_ERANGE,
+					    "population '%s': %s[%u] = %g is not finite",
+					    p->name, var, i, values[i]);
 	for (uint32_t i = 0; i < p->n; i++)
 		p->state[k][i] = values[n == 1 ? 0 : i];
 	p->state_set |= 1ull << k;
@@ -853,13 +858,19 @@ static int step_once(soma_network *net)
 	for (int i = 0; i < net->n_pops; i++) {
 		struct soma__pop *p = net->pops[i];
 		rc = p->model->ops->pop_update(p, net->step, net->dt);
-		if (rc == SOMA_ENUMERIC)
+		if (rc == SOMA_ENUMERIC) {
+			int v = p->model->ops->v_index;
 			return soma__seterr(net, rc,
-					    "population '%s' neuron %u: %s became %s at t = %g ms (step %llu); try a smaller dt",
+					    "population '%s' neuron %u: %s = %g %s at t = %g ms (step %llu) "
+					    "is not finite or beyond 10^4 mV: the integration is unstable; "
+					    "lower dt (strong conductances need dt well below tau/(1 + R g))",
 					    p->name, p->bad_index,
-					    p->model->n_state ? p->model->state[0].name : "state",
-					    "non-finite", (net->step + 1) * net->dt,
+					    v >= 0 ? p->model->state[v].name : "state",
+					    v >= 0 ? p->state[v][p->bad_index] : NAN,
+					    v >= 0 ? p->model->state[v].unit : "",
+					    (net->step + 1) * net->dt,
 					    (unsigned long long)net->step + 1);
+		}
 		if (rc)
 			return soma__seterr(net, rc, "population '%s': update failed",
 					    p->name);

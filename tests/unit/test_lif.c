@@ -231,6 +231,9 @@ static void test_initial_V_and_prepare_checks(void **state)
 	assert_true(V[0] == 0.0 && V[2] == 0.0);
 	assert_int_equal(soma_population_set_param(net, pop, "V_rest", -52), SOMA_OK);
 	assert_true(V[0] == -52.0 && V[2] == -52.0);
+	double bad = NAN;
+	assert_int_equal(soma_population_set_state(net, pop, "V", &bad, 1), SOMA_ERANGE);
+	assert_true(V[0] == -52.0);
 	assert_int_equal(soma_population_set_state(net, pop, "V", &v0, 1), SOMA_OK);
 	assert_int_equal(soma_population_set_param(net, pop, "V_rest", -60), SOMA_OK);
 	assert_true(V[1] == -70.0); /* explicit initial state wins */

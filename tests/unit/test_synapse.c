@@ -168,6 +168,73 @@ static void test_initial_state(void **st)
 	soma_network_destroy(net);
 }
 
+/* Conductance weights drawn from a normal distribution never go negative:
+ * draws below 0 are set to 0 (network.h); current weights keep their sign. */
+static void test_conductance_weights_not_negative(void **st)
+{
+	(void)st;
+	soma_network *net;
+	int pre, post, proj;
+	const double *w;
+	const uint64_t *row;
+	soma_projection_spec spec = {
+		.name = "G", .synapse = "exponential", .output = SOMA_OUTPUT_CONDUCTANCE,
+		.connector = { SOMA_CONNECT_ALL_TO_ALL, 0, 0 },
+		.weight = { SOMA_DIST_NORMAL, 0.0, 5.0 },
+	};
+
+	assert_int_equal(soma_network_create(DT, 3, &net), SOMA_OK);
+	assert_int_equal(soma_network_add_population(net, "pre", "poisson", 40, &pre), SOMA_OK);
+	assert_int_equal(soma_network_add_population(net, "post", "lif", 50, &post), SOMA_OK);
+	spec.pre = pre;
+	spec.post = post;
+	assert_int_equal(soma_network_add_projection(net, &spec, &proj), SOMA_OK);
+	soma_projection_csr(net, proj, &row, NULL, &w);
+	uint64_t zero = 0, n = row[40];
+	for (uint64_t e = 0; e < n; e++) {
+		assert_true(w[e] >= 0);
+		zero += w[e] == 0;
+	}
+	/* half the draws of N(0, 5) are negative: 1000 +- 4 sd (sd 31.6) */
+	assert_true(zero > 1000 - 127 && zero < 1000 + 127);
+	spec.name = "C";
+	spec.output = SOMA_OUTPUT_CURRENT;
+	assert_int_equal(soma_network_add_projection(net, &spec, &proj), SOMA_OK);
+	soma_projection_csr(net, proj, &row, NULL, &w);
+	zero = 0;
+	for (uint64_t e = 0; e < n; e++)
+		zero += w[e] < 0;
+	assert_true(zero > 1000 - 127 && zero < 1000 + 127);
+	/* a negative constant or mean is refused for conductances */
+	spec.name = "N";
+	spec.output = SOMA_OUTPUT_CONDUCTANCE;
+	spec.weight = soma_dist_constant(-1);
+	assert_int_equal(soma_network_add_projection(net, &spec, NULL), SOMA_ERANGE);
+	soma_network_destroy(net);
+}
+
+/* A conductance far too strong for the step makes forward Euler diverge
+ * (factor 1 - dt/tau (1 + R g) = -49 per step); the run stops with
+ * SOMA_ENUMERIC once |V| passes 10^4 mV instead of going on with nonsense. */
+static void test_unstable_integration_stops(void **st)
+{
+	(void)st;
+	int proj;
+	soma_network *net = pair(0, SOMA_OUTPUT_CONDUCTANCE, 5000, &proj, 0);
+	const double *V;
+	int rc;
+
+	/* V starts at V_rest = 0 mV, driven towards E = -70 mV */
+	assert_int_equal(soma_projection_set_param(net, proj, "E", -70), SOMA_OK);
+	soma_population_state(net, 1, "V", &V);
+	rc = soma_network_run(net, 50);
+	assert_int_equal(rc, SOMA_ENUMERIC);
+	assert_true(soma_network_steps(net) < 10);
+	assert_non_null(strstr(soma_network_errmsg(net), "unstable"));
+	assert_non_null(strstr(soma_network_errmsg(net), "population 'post'"));
+	soma_network_destroy(net);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +247,8 @@ int main(void)
 		cmocka_unit_test(test_current_output),
 		cmocka_unit_test(test_conductance_output),
 		cmocka_unit_test(test_initial_state),
+		cmocka_unit_test(test_conductance_weights_not_negative),
+		cmocka_unit_test(test_unstable_integration_stops),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -79,13 +79,13 @@ static int lif_update(struct soma__pop *p, uint64_t step, double dt)
 			ref[i] = ref_steps;
 			p->spk[n_spk++] = i;
 		}
-		bad |= !isfinite(v);
+		bad |= !(fabs(v) < SOMA__V_LIMIT); /* also NaN */
 		V[i] = v;
 	}
 	p->n_spk = n_spk;
 	if (bad) {
 		for (uint32_t i = 0; i < p->n; i++)
-			if (!isfinite(V[i])) {
+			if (!(fabs(V[i]) < SOMA__V_LIMIT)) {
 				p->bad_index = i;
 				break;
 			}
@@ -112,7 +112,9 @@ const soma_model soma__model_lif = {
 	       "which V reached V_th. V starts at V_rest unless initialised.\n"
 	       "Prepare refuses V_reset >= V_th and dt > tau (Euler would\n"
 	       "overshoot). With conductance-based input the effective time\n"
-	       "constant tau/(1 + R g) is shorter: keep dt well below it.",
+	       "constant tau/(1 + R g) is shorter: keep dt well below it. A run\n"
+	       "stops with SOMA_ENUMERIC when |V| reaches 10^4 mV or V is not\n"
+	       "a number, the sign of an unstable integration.",
 	.source = "Lapicque (1907); BrainModels book §1.3.1 and appendix "
 		  "\"LIF model\" (defaults V_rest=0, V_reset=-5, V_th=20 mV, "
 		  "R=1, tau=10 ms, t_refractory=1 ms)",
