@@ -305,6 +305,11 @@ static int read_simulation(struct soma__yctx *c, struct fy_node *key,
 		return rc;
 	old = soma__ypush(c, "simulation.duration");
 	rc = soma__ynumber(c, PK(p_dur), PV(p_dur), &v_duration, &sim->duration);
+	/* 2^40 steps (3.5 years at 0.1 ms): beyond it a typo, not a run */
+	if (!rc && sim->duration / dt > 1099511627776.0)
+		rc = soma__yerr(c, PV(p_dur), PK(p_dur), SOMA_ERANGE,
+				"%g ms is out of range: more than 2^40 steps of %g ms",
+				sim->duration, dt);
 	soma__ypop(c, old);
 	if (rc)
 		return rc;
@@ -1051,6 +1056,11 @@ static int read_record(struct soma__yctx *c, soma_network *net,
 		size_t old2 = soma__ypush(c, "rate_window");
 
 		rc = soma__ynumber(c, PK(p), PV(p), &v_rate_window, &window);
+		/* the window's counts are kept in memory (monitor.h) */
+		if (!rc && window / soma_network_dt(net) > 16777216.0)
+			rc = soma__yerr(c, PV(p), PK(p), SOMA_ERANGE,
+					"%g ms is out of range: more than 2^24 steps of %g ms",
+					window, soma_network_dt(net));
 		soma__ypop(c, old2);
 		if (rc)
 			goto out;

@@ -359,6 +359,22 @@ const char *soma__ytext(struct fy_node *n)
 	return fy_node_get_scalar0(n);
 }
 
+/* A scalar with an escaped NUL ("a\0b") would be cut short by every C
+ * string function: refuse it. */
+static int check_nul(struct soma__yctx *c, struct fy_node *n)
+{
+	size_t len = 0;
+	const char *t;
+
+	if (!n || !fy_node_is_scalar(n))
+		return SOMA_OK;
+	t = fy_node_get_scalar(n, &len);
+	if (t && memchr(t, 0, len))
+		return soma__yerr(c, n, NULL, SOMA_EPARSE,
+				  "a NUL character (\\0 or \\x00) is not allowed in a value or key");
+	return SOMA_OK;
+}
+
 int soma__ycheck_dups(struct soma__yctx *c, struct fy_node *n)
 {
 	void *it = NULL;
@@ -366,6 +382,8 @@ int soma__ycheck_dups(struct soma__yctx *c, struct fy_node *n)
 
 	if (!n)
 		return SOMA_OK;
+	if (fy_node_is_scalar(n))
+		return check_nul(c, n);
 	if (fy_node_is_mapping(n)) {
 		struct fy_node_pair *p;
 
@@ -373,6 +391,10 @@ int soma__ycheck_dups(struct soma__yctx *c, struct fy_node *n)
 			struct fy_node *k = fy_node_pair_key(p);
 			const char *kt = soma__ytext(k);
 			size_t old;
+
+			rc = check_nul(c, k);
+			if (rc)
+				return rc;
 
 			if (kt) {
 				void *it2 = NULL;

@@ -100,8 +100,9 @@ const char *soma__ytext(struct fy_node *n);
 
 /*
  * Report every duplicate key of every mapping under @n, the first one found
- * ("duplicate key (first given at L:C)"); key path of @n must be in the
- * context. Returns SOMA_OK or SOMA_EPARSE.
+ * ("duplicate key (first given at L:C)"), and any key or value holding an
+ * escaped NUL character; key path of @n must be in the context. Returns
+ * SOMA_OK or SOMA_EPARSE.
  */
 int soma__ycheck_dups(struct soma__yctx *c, struct fy_node *n);
 
