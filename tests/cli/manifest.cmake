@@ -60,12 +60,35 @@ file(WRITE "${dir}/.soma-outputs"
   "../outside.txt\n${WORK}/outside.txt\nsub\nsub/inner.txt\n.hidden\nlink\n"
   "notes.txt.part\n\nmissing.txt\nlisted.txt\n")
 soma_run(ARGS run "${EI}" -o "${dir}" --duration 20ms --no-plots EXPECT 0)
+# a listed NAME.part is a file of the previous run (planned manifest)
 expect_no_file("${dir}/listed.txt")
+expect_no_file("${dir}/notes.txt.part")
 foreach(f "${WORK}/outside.txt" "${WORK}/target.txt" "${dir}/sub/inner.txt"
-    "${dir}/.hidden" "${dir}/notes.txt" "${dir}/link" "${dir}/notes.txt.part")
+    "${dir}/.hidden" "${dir}/notes.txt" "${dir}/link")
   expect_file("${f}")
 endforeach()
 if(NOT IS_SYMLINK "${dir}/link")
   fail("${dir}/link is no longer a symbolic link")
 endif()
 expect_manifest("${dir}" ${data})
+
+# ---- a run killed outright (SIGKILL) leaves nothing the next run misses ---------
+# The manifest is written at the start with every name the run may write, so
+# a killed run's data .part files, scripts and figures are removed by the
+# next run into the directory, even one that records less.
+set(dir "${WORK}/killed")
+execute_process(COMMAND timeout -s KILL 1.5 "${SOMA}" run "${SRC}/examples/coba.yaml"
+                        -o "${dir}" --duration 20000ms
+                RESULT_VARIABLE krc OUTPUT_QUIET ERROR_QUIET)
+if(NOT krc EQUAL 137 AND NOT krc MATCHES "killed")
+  fail("the killed run exited with ${krc}, expected to be killed (137)")
+endif()
+expect_file("${dir}/.soma-outputs")
+file(GLOB left "${dir}/*.part")
+if(NOT left)
+  fail("the killed run left no .part file: the test does not test anything")
+endif()
+soma_run(ARGS run "${EI}" -o "${dir}" --duration 20ms --no-plots
+         --set "record={spikes: [E]}" EXPECT 0)
+expect_no_glob("${dir}" "*.part" "E.V.*" "raster_*" "I.*")
+expect_manifest("${dir}" spikes.csv rates.csv summary.json)

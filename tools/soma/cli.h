@@ -102,6 +102,10 @@ enum {
  */
 int cli_plot(struct cli_outputs *out);
 
+/* The name of @r's figure: raster_POP or POP.VAR, in a new string (NULL when
+ * out of memory). Its script is STEM.gp, its figures STEM.png and STEM.svg. */
+char *cli_figure_stem(const struct cli_record *r);
+
 /* "DIR/NAME" in a new string, or NULL when out of memory. */
 char *cli_path_join(const char *dir, const char *name);
 

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -47,6 +48,10 @@
 
 /* Above this many recorded neurons a state plot has no key. */
 #define MAX_KEY_ENTRIES 10
+
+/* A state figure draws at most this many traces (the first recorded
+ * neurons): gnuplot reads the data file once per trace. */
+#define MAX_TRACES 20
 
 /* While gnuplot runs, the interrupt flag is polled this often, ns. */
 #define POLL_NS (20 * 1000 * 1000)
@@ -225,13 +230,23 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		"\n# %s: column 1 is t_ms, columns 2 .. n+1 the recorded neurons "
 		"(header: neuron index)\n"
 		"n = %u\n"
+		"# traces drawn: gnuplot reads the file once per trace, so many\n"
+		"# traces take long; raise it to draw more\n"
+		"n_draw = n < %d ? n : %d\n"
 		"t_end = %.17g\n",
-		r->file, (unsigned)r->n_neurons, out->t_end_ms);
+		r->file, (unsigned)r->n_neurons, MAX_TRACES, MAX_TRACES,
+		out->t_end_ms);
 
 	put_loop_open(f);
 	fputs("\tset title ", f);
-	snprintf(what, sizeof(what), "Population %s: %s", r->pop_name,
-		 r->variable);
+	if (r->n_neurons > MAX_TRACES)
+		snprintf(what, sizeof(what),
+			 "Population %s: %s (the first %d of %u recorded neurons)",
+			 r->pop_name, r->variable, MAX_TRACES,
+			 (unsigned)r->n_neurons);
+	else
+		snprintf(what, sizeof(what), "Population %s: %s", r->pop_name,
+			 r->variable);
 	put_quoted(f, what);
 	fputs("\n\tset xrange [0:t_end]\n"
 	      "\tset autoscale yfix\n"
@@ -247,11 +262,11 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		put_quoted(f, r->variable);
 	}
 	fputc('\n', f);
-	if (r->n_neurons <= MAX_KEY_ENTRIES)
+	if (r->n_neurons <= MAX_KEY_ENTRIES && r->n_neurons <= MAX_TRACES)
 		fputs("\tset key outside right top title 'neuron'\n", f);
 	else
 		fputs("\tunset key\n", f);
-	fputs("\tplot for [i = 2:n + 1] ", f);
+	fputs("\tplot for [i = 2:n_draw + 1] ", f);
 	put_quoted(f, r->file);
 	fputs(" using 1:i with lines lw 1 title columnheader(i)\n", f);
 	put_loop_close(f);
@@ -339,6 +354,8 @@ static pid_t spawn(char *const argv[], const char *dir, int *stage, int *err)
 		return -1;
 	}
 	if (pid == 0) {
+		/* gnuplot does not outlive a soma killed outright */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		msg[0] = 0;
 		if (chdir(dir) == 0) {
 			msg[0] = 1;
@@ -563,8 +580,7 @@ static int wait_figure(struct cli_outputs *out, pid_t *pids, size_t k)
 	return finish_figure(out, &out->figures[k], r == 0) || r ? -1 : 0;
 }
 
-/* The figure's name: raster_POP or POP.VAR, in a new string. */
-static char *figure_stem(const struct cli_record *r)
+char *cli_figure_stem(const struct cli_record *r)
 {
 	char *s = NULL;
 	int n;
@@ -600,7 +616,7 @@ int cli_plot(struct cli_outputs *out)
 
 		if (r->kind == SOMA_MONITOR_SPIKES && !out->rates_file)
 			continue; /* cannot happen with a conforming library */
-		stem = figure_stem(r);
+		stem = cli_figure_stem(r);
 		if (!stem) {
 			cli_error("out of memory");
 			rc = CLI_PLOT_FAILED;

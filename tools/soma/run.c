@@ -5,13 +5,16 @@
  * close the outputs, write summary.json, draw the figures, write the manifest
  * of the files written and print a short summary.
  *
- * The manifest DIR/.soma-outputs lists, one plain file name a line, every
- * file the run wrote under its final name (data, summary.json, scripts,
- * figures). The next run into DIR removes those files (regular files with a
- * plain name only: no '/', no leading '.', no trailing .part) and the
- * manifest once it has opened its outputs (which locks DIR and writes only
- * NAME.part files), so DIR never mixes the outputs of two runs; nothing else
- * in DIR is ever removed.
+ * The manifest DIR/.soma-outputs lists, one plain file name a line, the
+ * files of a run. Written at the start with every name the run may write
+ * (data, summary.json, scripts, figures, and their NAME.part), so that even
+ * a run killed outright (SIGKILL) leaves nothing the next run cannot find;
+ * rewritten at the end with the files written under their final names. The
+ * next run into DIR removes the listed files (regular files with a plain
+ * name only: no '/', no leading '.') and the manifest once it has opened its
+ * outputs (which locks DIR and opens its own NAME.part data files, which it
+ * skips), so DIR never mixes the outputs of two runs; nothing else in DIR is
+ * ever removed.
  *
  * SIGINT and SIGTERM set a flag, polled between chunks of the run (each
  * about CHUNK_S of work) and while gnuplot runs: the run stops, leaves no
@@ -279,14 +282,28 @@ static void remove_part_files(const struct cli_outputs *out)
 
 /* ---- the manifest ------------------------------------------------------------ */
 
-/* May a manifest name @name: not empty, no '/', no leading '.', and (never
- * an output's temporary file) no trailing ".part"? */
+/* May a manifest name @name: not empty, no '/', no leading '.'? */
 static int plain_name(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/');
+}
+
+/* Is @name the temporary NAME.part of one of this run's data files, open
+ * now? */
+static int own_part_file(const struct cli_outputs *out, const char *name)
 {
 	size_t n = strlen(name);
 
-	return n > 0 && name[0] != '.' && !strchr(name, '/') &&
-	       !(n >= 5 && !strcmp(name + n - 5, ".part"));
+	if (n < 5 || strcmp(name + n - 5, ".part"))
+		return 0;
+	if (out->rates_file && !strncmp(name, out->rates_file, n - 5) &&
+	    !out->rates_file[n - 5])
+		return 1;
+	for (size_t i = 0; i < out->n_rec; i++)
+		if (!strncmp(name, out->rec[i].file, n - 5) &&
+		    !out->rec[i].file[n - 5])
+			return 1;
+	return 0;
 }
 
 /*
@@ -295,8 +312,9 @@ static int plain_name(const char *name)
  * 0, or -1 when one could not be removed (message printed; the manifest is
  * then kept).
  */
-static int remove_previous(const char *dir)
+static int remove_previous(const struct cli_outputs *out)
 {
+	const char *dir = out->dir;
 	char *manifest = cli_path_join(dir, MANIFEST), *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -322,7 +340,8 @@ static int remove_previous(const char *dir)
 
 		if (len > 0 && line[len - 1] == '\n')
 			line[--len] = '\0';
-		if ((size_t)len != strlen(line) || !plain_name(line))
+		if ((size_t)len != strlen(line) || !plain_name(line) ||
+		    own_part_file(out, line))
 			continue;
 		path = cli_path_join(dir, line);
 		if (!path) {
@@ -353,9 +372,10 @@ static int remove_previous(const char *dir)
 	return rc;
 }
 
-/* Write DIR/.soma-outputs, listing out->written (as .part, then renamed).
+/* Write DIR/.soma-outputs listing @n @names (as .part, then renamed).
  * Returns 0 or -1 (message printed). */
-static int write_manifest(const struct cli_outputs *out)
+static int write_manifest_names(const struct cli_outputs *out,
+				char *const *names, size_t n)
 {
 	char *path = cli_path_join(out->dir, MANIFEST), *part = NULL;
 	FILE *f;
@@ -371,9 +391,9 @@ static int write_manifest(const struct cli_outputs *out)
 		cli_error("cannot write %s: %s", part, strerror(errno));
 		goto out;
 	}
-	for (size_t i = 0; i < out->n_written; i++)
-		if (plain_name(out->written[i]))
-			fprintf(f, "%s\n", out->written[i]);
+	for (size_t i = 0; i < n; i++)
+		if (plain_name(names[i]))
+			fprintf(f, "%s\n", names[i]);
 	if (ferror(f) | fclose(f)) {
 		cli_error("cannot write %s: %s", part, strerror(errno));
 		unlink(part);
@@ -388,6 +408,72 @@ static int write_manifest(const struct cli_outputs *out)
 out:
 	free(part);
 	free(path);
+	return rc;
+}
+
+/* The manifest of the files written under their final names. */
+static int write_manifest(const struct cli_outputs *out)
+{
+	return write_manifest_names(out, out->written, out->n_written);
+}
+
+/* Append "@a@b" to @names. Returns 0 or -1 (out of memory). */
+static int add_name(char **names, size_t *n, const char *a, const char *b)
+{
+	size_t len = strlen(a) + strlen(b) + 1;
+	char *s = malloc(len);
+
+	if (!s)
+		return -1;
+	snprintf(s, len, "%s%s", a, b);
+	names[(*n)++] = s;
+	return 0;
+}
+
+/* The manifest of every name this run may write, before it writes any: its
+ * data files, summary.json, and with @plots the scripts and figures, each
+ * also as NAME.part. Returns 0 or -1 (message printed). */
+static int write_planned_manifest(const struct cli_outputs *out, int plots)
+{
+	static const char *const fig_ext[] = { ".gp", ".png", ".svg" };
+	char **names = calloc(4 * (out->n_rec + 1) * 3 + 4, sizeof(char *));
+	size_t n = 0;
+	int rc = -1;
+
+	if (!names)
+		goto nomem;
+	for (size_t i = 0; i <= out->n_rec; i++) {
+		const char *file = i < out->n_rec ? out->rec[i].file : out->rates_file;
+		char *stem;
+
+		if (file && (add_name(names, &n, file, "") ||
+			     add_name(names, &n, file, ".part")))
+			goto nomem;
+		if (!plots || i == out->n_rec)
+			continue;
+		stem = cli_figure_stem(&out->rec[i]);
+		if (!stem)
+			goto nomem;
+		for (size_t k = 0; k < 3; k++)
+			if (add_name(names, &n, stem, fig_ext[k]) ||
+			    add_name(names, &n, stem, k == 0 ? ".gp.part" :
+						      k == 1 ? ".png.part" : ".svg.part")) {
+				free(stem);
+				goto nomem;
+			}
+		free(stem);
+	}
+	if (add_name(names, &n, "summary.json", "") ||
+	    add_name(names, &n, "summary.json", ".part"))
+		goto nomem;
+	rc = write_manifest_names(out, names, n);
+	goto out;
+nomem:
+	cli_error("out of memory");
+out:
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
 	return rc;
 }
 
@@ -488,7 +574,7 @@ int cli_run(const struct cli_run_opts *opts)
 	uint64_t steps, chunk, chunk_max, done = 0;
 	double wall_s = 0.0;
 	char *summary = NULL;
-	int st, rc = CLI_EXIT_FAIL, plots;
+	int st, rc = CLI_EXIT_FAIL, plots, planned = 0;
 
 	st = soma_sim_load(opts->model, opts->overrides, opts->n_overrides, &sim);
 	if (st != SOMA_OK) {
@@ -538,8 +624,9 @@ int cli_run(const struct cli_run_opts *opts)
 	}
 	/* after the opening, which locks the directory against a second run
 	 * and writes only NAME.part files */
-	if (remove_previous(out.dir))
+	if (remove_previous(&out) || write_planned_manifest(&out, plots))
 		goto out_fail;
+	planned = 1;
 	if (cli_signal) {
 		cli_error("interrupted: no output written");
 		rc = 128 + cli_signal;
@@ -637,9 +724,18 @@ out_fail:
 	sim = NULL;
 	remove_part_files(&out);
 out:
-	/* what this run wrote, for the next run into the directory to remove */
-	if (out.n_written > 0 && write_manifest(&out) && rc == CLI_EXIT_OK)
-		rc = CLI_EXIT_FAIL;
+	/* what this run wrote, for the next run into the directory to remove;
+	 * when it wrote nothing, the planned list goes too (its .part files are
+	 * removed) */
+	if (out.n_written > 0) {
+		if (write_manifest(&out) && rc == CLI_EXIT_OK)
+			rc = CLI_EXIT_FAIL;
+	} else if (planned) {
+		char *m = cli_path_join(out.dir, MANIFEST);
+		if (m)
+			unlink(m);
+		free(m);
+	}
 	free(summary);
 	free_outputs(&out);
 	soma_sim_destroy(sim);
