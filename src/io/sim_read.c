@@ -485,24 +485,31 @@ static int read_population(struct soma__yctx *c, soma_network *net,
 	return rc;
 }
 
-static int read_populations(struct soma__yctx *c, soma_network *net,
-			    struct fy_node *key, struct fy_node *val)
+/* A section mapping names to items (populations, projections, inputs), each
+ * read by @read under its name's key path. @required: the section must hold
+ * at least one item; otherwise an empty (null) section is no item. */
+static int read_named(struct soma__yctx *c, soma_network *net,
+		      struct fy_node *key, struct fy_node *val,
+		      const char *section, const char *expected, int required,
+		      int (*read)(struct soma__yctx *c, soma_network *net,
+				  struct fy_node *key, struct fy_node *val))
 {
 	struct fy_node_pair *p;
 	void *it = NULL;
 	size_t old;
 	int rc;
 
-	old = soma__ypush(c, "populations");
-	rc = soma__ycheck_map(c, key, val, NULL,
-			      "a mapping of population names to populations");
-	if (!rc && fy_node_mapping_is_empty(val))
+	if (!required && soma__yis_null(val))
+		return SOMA_OK;
+	old = soma__ypush(c, section);
+	rc = soma__ycheck_map(c, key, val, NULL, expected);
+	if (!rc && required && fy_node_mapping_is_empty(val))
 		rc = soma__yerr(c, val, key, SOMA_EPARSE,
-				"no populations: expected at least one");
+				"no %s: expected at least one", section);
 	while (!rc && (p = fy_node_mapping_iterate(val, &it))) {
 		size_t old2 = soma__ypush(c, soma__ytext(PK(p)));
 
-		rc = read_population(c, net, PK(p), PV(p));
+		rc = read(c, net, PK(p), PV(p));
 		soma__ypop(c, old2);
 	}
 	soma__ypop(c, old);
@@ -775,29 +782,6 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 	return rc;
 }
 
-static int read_projections(struct soma__yctx *c, soma_network *net,
-			    struct fy_node *key, struct fy_node *val)
-{
-	struct fy_node_pair *p;
-	void *it = NULL;
-	size_t old;
-	int rc;
-
-	if (soma__yis_null(val))
-		return SOMA_OK;
-	old = soma__ypush(c, "projections");
-	rc = soma__ycheck_map(c, key, val, NULL,
-			      "a mapping of projection names to projections");
-	while (!rc && (p = fy_node_mapping_iterate(val, &it))) {
-		size_t old2 = soma__ypush(c, soma__ytext(PK(p)));
-
-		rc = read_projection(c, net, PK(p), PV(p));
-		soma__ypop(c, old2);
-	}
-	soma__ypop(c, old);
-	return rc;
-}
-
 /* ---- inputs -------------------------------------------------------------- */
 
 /* segments: a list of [value, duration] pairs. Arrays are malloc'ed. */
@@ -931,29 +915,6 @@ out_free:
 	free(neurons);
 	free(values);
 	free(durations);
-	return rc;
-}
-
-static int read_inputs(struct soma__yctx *c, soma_network *net,
-		       struct fy_node *key, struct fy_node *val)
-{
-	struct fy_node_pair *p;
-	void *it = NULL;
-	size_t old;
-	int rc;
-
-	if (soma__yis_null(val))
-		return SOMA_OK;
-	old = soma__ypush(c, "inputs");
-	rc = soma__ycheck_map(c, key, val, NULL,
-			      "a mapping of input names to inputs");
-	while (!rc && (p = fy_node_mapping_iterate(val, &it))) {
-		size_t old2 = soma__ypush(c, soma__ytext(PK(p)));
-
-		rc = read_input(c, net, PK(p), PV(p));
-		soma__ypop(c, old2);
-	}
-	soma__ypop(c, old);
 	return rc;
 }
 
@@ -1220,11 +1181,17 @@ int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim)
 	if (rc)
 		return rc;
 	sim->net = net;
-	rc = read_populations(c, net, PK(p_pops), PV(p_pops));
+	rc = read_named(c, net, PK(p_pops), PV(p_pops), "populations",
+			"a mapping of population names to populations", 1,
+			read_population);
 	if (!rc && (p = soma__yget(root, "projections")))
-		rc = read_projections(c, net, PK(p), PV(p));
+		rc = read_named(c, net, PK(p), PV(p), "projections",
+				"a mapping of projection names to projections",
+				0, read_projection);
 	if (!rc && (p = soma__yget(root, "inputs")))
-		rc = read_inputs(c, net, PK(p), PV(p));
+		rc = read_named(c, net, PK(p), PV(p), "inputs",
+				"a mapping of input names to inputs", 0,
+				read_input);
 	if (!rc && (p = soma__yget(root, "record")))
 		rc = read_record(c, net, PK(p), PV(p));
 	return rc;
