@@ -343,48 +343,51 @@ struct target {
 	const char *weight_unit; /* replaces SOMA_UNIT_WEIGHT, or NULL */
 };
 
-/* params: a mapping of the model's parameter names to values (empty: none). */
-static int read_params(struct soma__yctx *c, struct fy_node_pair *p,
-		       const struct target *t)
+/* One entry of params: (@init 0) or init: (@init 1): look the name up among
+ * the model's parameters or state variables, read its value or
+ * distribution, set it. */
+static int read_var(struct soma__yctx *c, struct fy_node_pair *q,
+		    const struct target *t, int init)
 {
-	struct fy_node_pair *q;
-	void *it = NULL;
-	size_t old;
-	int rc;
+	const char *name = soma__ytext(PK(q));
+	soma_var_info v;
+	soma_dist d;
+	double x;
+	int i, rc;
 
-	if (!p || soma__yis_null(PV(p)))
-		return SOMA_OK;
-	old = soma__ypush(c, "params");
-	rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
-			      t->is_proj ? "a mapping of synapse parameter names to values" :
-					   "a mapping of parameter names to values");
-	while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
-		const char *pname = soma__ytext(PK(q));
-		size_t old2 = soma__ypush(c, pname);
-		double x;
-		int i;
-
-		rc = get_var(c, PK(q), t->m, t->m->params, t->m->n_params,
-			     pname, "parameter", &i);
-		if (!rc)
-			rc = soma__ynumber(c, PK(q), PV(q), &t->m->params[i], &x);
-		if (!rc) {
-			rc = t->is_proj ?
-				     soma_projection_set_param(t->net, t->id, pname, x) :
-				     soma_population_set_param(t->net, t->id, pname, x);
-			if (rc)
-				rc = net_err(c, t->net, PV(q), PK(q), rc);
-		}
-		soma__ypop(c, old2);
-	}
-	soma__ypop(c, old);
-	return rc;
+	rc = get_var(c, PK(q), t->m, init ? t->m->state : t->m->params,
+		     init ? t->m->n_state : t->m->n_params, name,
+		     init ? "state variable" : "parameter", &i);
+	if (rc)
+		return rc;
+	v = init ? t->m->state[i] : t->m->params[i];
+	if (t->weight_unit && !strcmp(v.unit, SOMA_UNIT_WEIGHT))
+		v.unit = t->weight_unit;
+	rc = init ? soma__ydist(c, PK(q), PV(q), &v, &d) :
+		    soma__ynumber(c, PK(q), PV(q), &v, &x);
+	if (rc)
+		return rc;
+	if (init)
+		rc = t->is_proj ? soma_projection_init_state(t->net, t->id, name, &d) :
+				  soma_population_init_state(t->net, t->id, name, &d);
+	else
+		rc = t->is_proj ? soma_projection_set_param(t->net, t->id, name, x) :
+				  soma_population_set_param(t->net, t->id, name, x);
+	return rc ? net_err(c, t->net, PV(q), PK(q), rc) : SOMA_OK;
 }
 
-/* init: a mapping of state variable names to values or distributions. */
-static int read_init(struct soma__yctx *c, struct fy_node_pair *p,
-		     const struct target *t)
+/* params: (@init 0), a mapping of the model's parameter names to values, or
+ * init: (@init 1), of state variable names to values or distributions;
+ * empty: none. */
+static int read_vars(struct soma__yctx *c, struct fy_node_pair *p,
+		     const struct target *t, int init)
 {
+	static const char *const expected[2][2] = {
+		{ "a mapping of parameter names to values",
+		  "a mapping of state variable names to values" },
+		{ "a mapping of synapse parameter names to values",
+		  "a mapping of synapse state variable names to values" },
+	};
 	struct fy_node_pair *q;
 	void *it = NULL;
 	size_t old;
@@ -392,32 +395,12 @@ static int read_init(struct soma__yctx *c, struct fy_node_pair *p,
 
 	if (!p || soma__yis_null(PV(p)))
 		return SOMA_OK;
-	old = soma__ypush(c, "init");
-	rc = soma__ycheck_map(c, PK(p), PV(p), NULL,
-			      t->is_proj ? "a mapping of synapse state variable names to values" :
-					   "a mapping of state variable names to values");
+	old = soma__ypush(c, init ? "init" : "params");
+	rc = soma__ycheck_map(c, PK(p), PV(p), NULL, expected[t->is_proj][init]);
 	while (!rc && (q = fy_node_mapping_iterate(PV(p), &it))) {
-		const char *vname = soma__ytext(PK(q));
-		size_t old2 = soma__ypush(c, vname);
-		soma_var_info v;
-		soma_dist d;
-		int i;
+		size_t old2 = soma__ypush(c, soma__ytext(PK(q)));
 
-		rc = get_var(c, PK(q), t->m, t->m->state, t->m->n_state, vname,
-			     "state variable", &i);
-		if (!rc) {
-			v = t->m->state[i];
-			if (t->weight_unit && !strcmp(v.unit, SOMA_UNIT_WEIGHT))
-				v.unit = t->weight_unit;
-			rc = soma__ydist(c, PK(q), PV(q), &v, &d);
-		}
-		if (!rc) {
-			rc = t->is_proj ?
-				     soma_projection_init_state(t->net, t->id, vname, &d) :
-				     soma_population_init_state(t->net, t->id, vname, &d);
-			if (rc)
-				rc = net_err(c, t->net, PV(q), PK(q), rc);
-		}
+		rc = read_var(c, q, t, init);
 		soma__ypop(c, old2);
 	}
 	soma__ypop(c, old);
@@ -476,9 +459,9 @@ static int read_population(struct soma__yctx *c, soma_network *net,
 	t.id = pop;
 	t.is_proj = 0;
 	t.weight_unit = NULL;
-	rc = read_params(c, soma__yget(val, "params"), &t);
+	rc = read_vars(c, soma__yget(val, "params"), &t, 0);
 	if (!rc)
-		rc = read_init(c, soma__yget(val, "init"), &t);
+		rc = read_vars(c, soma__yget(val, "init"), &t, 1);
 	if (!rc)
 		rc = prepare_at(c, net, "population", name, key,
 				soma__yget(val, "params"));
@@ -773,9 +756,9 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 	t.id = proj;
 	t.is_proj = 1;
 	t.weight_unit = spec.output == SOMA_OUTPUT_CURRENT ? "pA" : "nS";
-	rc = read_params(c, soma__yget(val, "params"), &t);
+	rc = read_vars(c, soma__yget(val, "params"), &t, 0);
 	if (!rc)
-		rc = read_init(c, soma__yget(val, "init"), &t);
+		rc = read_vars(c, soma__yget(val, "init"), &t, 1);
 	if (!rc)
 		rc = prepare_at(c, net, "projection", name, key,
 				soma__yget(val, "params"));
