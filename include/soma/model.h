@@ -65,6 +65,12 @@ typedef struct soma_model {
 	const soma_var_info *state;
 	size_t n_state;
 	const struct soma__model_ops *ops; /**< internal; NULL-safe to ignore */
+	/** Input channels of a neuron model (name, unit, meaning): what an input
+	 *  or a projection adds to. NULL with n_inputs 0 means the one channel
+	 *  "I", a current in pA; read them with soma_model_input(). Rate models
+	 *  have their own (the Wilson-Cowan unit: I_ext_e, I_ext_i). */
+	const soma_var_info *inputs;
+	size_t n_inputs;
 } soma_model;
 
 /** Number of built-in models. */
@@ -81,6 +87,17 @@ int soma_model_param_index(const soma_model *m, const char *name);
 
 /** Index of state variable @p name in @p m->state, or -1. */
 int soma_model_state_index(const soma_model *m, const char *name);
+
+/** Number of input channels of a neuron model (1 for models that take a
+ *  current I; 0 for sources and synapses). */
+size_t soma_model_input_count(const soma_model *m);
+
+/** Input channel @p k of a neuron model (k < soma_model_input_count()), or
+ *  NULL. Channel 0 is the one inputs and projections use by default. */
+const soma_var_info *soma_model_input(const soma_model *m, size_t k);
+
+/** Index of the input channel called @p name, or -1. */
+int soma_model_input_index(const soma_model *m, const char *name);
 
 /** Non-zero when @p value is finite and lies in the valid range of @p v. */
 int soma_var_in_range(const soma_var_info *v, double value);

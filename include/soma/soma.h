@@ -9,6 +9,7 @@
 #include "soma/status.h"
 #include "soma/model.h"
 #include "soma/network.h"
+#include "soma/integrator.h"
 #include "soma/monitor.h"
 #include "soma/units.h"
 #include "soma/sim.h"

@@ -21,28 +21,71 @@
 struct soma__pop;
 struct soma__proj;
 
-/* Kernels of a model. One call per population or projection per step: no
- * function pointer is called per neuron. Neuron and source models set
- * pop_prepare/pop_update; synapse models proj_prepare/proj_current/proj_advance. */
+/* The neurons [lo, lo+n) of a population seen by a right-hand side: their
+ * inputs at t_n, held during the step. */
+struct soma__blk {
+	uint32_t lo, n;
+	const double *const *in; /* n_inputs channels of n doubles (channel 0:
+				    current I, pA, for spiking models) */
+	const double *g;         /* n, nS: conductance of conductance-based
+				    synapses; the synaptic current at V is
+				    in[0] - g V (the g E part is in in[0]) */
+};
+
+/* Right-hand side of a neuron model on a block: dy[k][i] = f_k(y)[i] for the
+ * n_ode integrated variables (units of state k per ms). When diag is not
+ * NULL (exponential Euler and the stiff GSL method) it also receives
+ * diag[k][i] = df_k/dy_k, 1/ms. y[k], dy[k], diag[k] point at the block's
+ * first neuron. No allocation, no output; must not fail (return non-finite
+ * values instead and the step stops with SOMA_ENUMERIC). */
+typedef void (*soma__rhs_fn)(const struct soma__pop *p,
+			     const struct soma__blk *b, const double *const *y,
+			     double *const *dy, double *const *diag);
+
+/* Threshold, reset and refractoriness of neurons [lo, lo+n) after the
+ * integration: V_old (n doubles, the block's V at t_n, NULL when the model
+ * has no V) for crossing rules. Appends spiking indices to p->spk (ascending)
+ * and sets p->ref[i] to the refractory steps of a neuron that spiked. */
+typedef void (*soma__spike_fn)(struct soma__pop *p, uint32_t lo, uint32_t n,
+			       const double *V_old);
+
+/* Kernels of a model. One call per population or projection per step (or
+ * per block of neurons and stage): no function pointer is called per neuron.
+ * Neuron models set rhs/spike (integrated by src/integrators with the
+ * population's method) or pop_update (sources); synapse models
+ * proj_prepare/proj_current/proj_advance. */
 struct soma__model_ops {
-	/* derived constants from params and dt, into pop->derived; 0 or a status,
-	 * with a message in err */
+	/* derived constants from params, dt and p->method into p->derived;
+	 * checks that need them (V_reset < V_th, stability of the method).
+	 * 0 or a status, with a message in err */
 	int (*pop_prepare)(struct soma__pop *p, double dt, char *err, size_t len);
-	/* stages 3-5 of a step (network.h): integrate t_n -> t_{n+1} with input
-	 * p->I, threshold, reset; fills p->spk/p->n_spk in ascending order.
-	 * Returns 0, or SOMA_ENUMERIC with p->bad_index set. */
+	/* stages 3-5 of a step for models that are not integrated (sources):
+	 * fills p->spk/p->n_spk in ascending order. Returns 0, or
+	 * SOMA_ENUMERIC with p->bad_index set. */
 	int (*pop_update)(struct soma__pop *p, uint64_t step, double dt);
+	/* integrated models */
+	soma__rhs_fn rhs;
+	soma__spike_fn spike;         /* NULL: never spikes (rate models) */
+	int n_ode;                    /* integrated variables: state[0, n_ode) */
+	int default_method;           /* soma_method; 0 means Euler */
 	/* index of the membrane potential in the state, -1 if none */
 	int v_index;
 
 	int (*proj_prepare)(struct soma__proj *j, double dt, char *err, size_t len);
-	/* stage 2: add the output current at t_n to I_post (n_post doubles) */
+	/* stage 2: add the output at t_n: a current to I_post (n_post doubles,
+	 * pA); conductance-based outputs linear in V may instead add g to
+	 * g_post and g E to I_post (so the neuron sees I - g V, which
+	 * exponential Euler integrates exactly); V_post is NULL for a post
+	 * population without V */
 	void (*proj_current)(const struct soma__proj *j, const double *V_post,
-			     double *I_post);
+			     double *I_post, double *g_post);
 	/* stage 7: advance the state to t_{n+1} and add the arrivals (n_post
 	 * doubles, the summed weights due at t_{n+1}) */
 	void (*proj_advance)(struct soma__proj *j, const double *arrive);
 };
+
+/* Integrator work space of a population (src/integrators). */
+struct soma__ode_work;
 
 struct soma__pop {
 	char *name;
@@ -51,7 +94,11 @@ struct soma__pop {
 	uint32_t n;
 	double *param;                     /* model->n_params values */
 	double **state;                    /* model->n_state arrays of n doubles */
-	double *I;                         /* n: input current of this step, pA */
+	double *I;                         /* n: input current of this step, pA
+					      (= in[0]) */
+	double **in;                       /* n_in channels of n doubles */
+	int n_in;
+	double *g;                         /* n: input conductance, nS */
 	int32_t *ref;                      /* n: refractory steps left */
 	uint32_t *spk;                     /* n: indices that spiked in the last step */
 	uint32_t n_spk;
@@ -60,6 +107,14 @@ struct soma__pop {
 	double derived[SOMA__MAX_DERIVED]; /* the model's derived constants */
 	uint64_t seed;                     /* the network's seed (for sources) */
 	uint32_t bad_index;                /* neuron whose state went non-finite */
+	int method;                        /* soma_method in use (never DEFAULT
+					      once prepared) */
+	int method_set;                    /* chosen explicitly */
+	double rtol, atol;                 /* adaptive methods */
+	struct soma__ode_work *work;       /* integrator scratch */
+	double *h;                         /* n: sub-step of adaptive methods, ms */
+	double *V_old;                     /* block scratch: V at t_n */
+	int bad_var;                       /* state index that went bad */
 };
 
 struct soma__proj {
@@ -163,6 +218,48 @@ int soma__check_indices(soma_network *net, const char *what,
 
 /* Check @d (unit @unit) for sanity: 0 or SOMA_EINVAL/SOMA_ERANGE with message. */
 int soma__dist_check(soma_network *net, const char *what, const soma_dist *d);
+
+/* ---- integrators (src/integrators) ---- */
+
+/* A generic autonomous ODE system on a block of n independent units of n_var
+ * variables each, for the integrators and their tests. */
+struct soma__ode {
+	int n_var;
+	void (*f)(void *ctx, uint32_t n, const double *const *y,
+		  double *const *dy, double *const *diag);
+	void *ctx;
+};
+
+/* Scratch for soma__ode_step with blocks of up to cap units. */
+struct soma__ode_work *soma__ode_work_new(int method, int n_var, uint32_t cap,
+					  double rtol, double atol);
+void soma__ode_work_free(struct soma__ode_work *w);
+
+/* Advance units [0, n) (n <= cap) of y (n_var arrays) by dt with @method.
+ * h: per-unit sub-step of rkf45 (n doubles, in/out; <= 0 means dt), NULL
+ * for other methods. The GSL methods (rk8pd, msbdf) call f with one unit
+ * at a time, copied to position 0, so f must not depend on the unit's index
+ * there (populations use blocks of one neuron with them). Returns 0, or SOMA_ENUMERIC when an adaptive method
+ * cannot meet its tolerance (sub-step below 1e-12 dt, or a non-finite
+ * value). */
+int soma__ode_step(struct soma__ode_work *w, const struct soma__ode *sys,
+		   uint32_t n, double *const *y, double dt, double *h);
+
+/* Stages 3-5 of an integrated population; 0 or SOMA_ENUMERIC with
+ * p->bad_index set. */
+int soma__pop_integrate(struct soma__pop *p, double dt);
+/* Allocate p->work for p->method (at prepare). 0 or SOMA_ENOMEM. */
+int soma__pop_work_prepare(struct soma__pop *p);
+
+/* Spike helpers for models' spike functions. Integrate-and-fire: V >= V_th
+ * (V_th a number) -> V_reset and ref_steps refractory steps; returns the
+ * number of spikes appended. */
+uint32_t soma__spike_reset(struct soma__pop *p, uint32_t lo, uint32_t n,
+			   double *V, double V_th, double V_reset,
+			   int32_t ref_steps);
+/* Upward crossing: V_old < V_th <= V (HH-like models); no reset. */
+uint32_t soma__spike_crossing(struct soma__pop *p, uint32_t lo, uint32_t n,
+			      const double *V_old, const double *V, double V_th);
 
 /* Built-in model registry (src/models/registry.c). */
 extern const soma_model soma__model_lif;

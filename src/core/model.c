@@ -35,6 +35,24 @@ const soma_model *soma_model_find(const char *name)
 	return NULL;
 }
 
+static const soma_var_info current_input = {
+	"I", "pA", 0.0, -INFINITY, INFINITY, 0, "input current", NULL
+};
+
+size_t soma_model_input_count(const soma_model *m)
+{
+	if (!m || m->kind != SOMA_MODEL_NEURON)
+		return 0;
+	return m->inputs ? m->n_inputs : 1;
+}
+
+const soma_var_info *soma_model_input(const soma_model *m, size_t k)
+{
+	if (k >= soma_model_input_count(m))
+		return NULL;
+	return m->inputs ? &m->inputs[k] : &current_input;
+}
+
 static int var_index(const soma_var_info *v, size_t n, const char *name)
 {
 	if (!name)
@@ -48,6 +66,16 @@ static int var_index(const soma_var_info *v, size_t n, const char *name)
 int soma_model_param_index(const soma_model *m, const char *name)
 {
 	return m ? var_index(m->params, m->n_params, name) : -1;
+}
+
+int soma_model_input_index(const soma_model *m, const char *name)
+{
+	if (!m || !name)
+		return -1;
+	for (size_t k = 0; k < soma_model_input_count(m); k++)
+		if (strcmp(soma_model_input(m, k)->name, name) == 0)
+			return (int)k;
+	return -1;
 }
 
 int soma_model_state_index(const soma_model *m, const char *name)

@@ -188,7 +188,14 @@ static void pop_free(struct soma__pop *p)
 			free(p->state[k]);
 	free(p->state);
 	free(p->param);
-	free(p->I);
+	if (p->in)
+		for (int k = 0; k < p->n_in; k++)
+			free(p->in[k]);
+	free(p->in);
+	free(p->g);
+	soma__ode_work_free(p->work);
+	free(p->h);
+	free(p->V_old);
 	free(p->ref);
 	free(p->spk);
 	free(p->name);
@@ -319,11 +326,25 @@ int soma_network_add_population(soma_network *net, const char *name,
 	p->name = soma__strdup(name);
 	p->param = calloc(m->n_params ? m->n_params : 1, sizeof(double));
 	p->state = calloc(m->n_state ? m->n_state : 1, sizeof(double *));
-	p->I = calloc(size, sizeof(double));
+	p->n_in = m->kind == SOMA_MODEL_NEURON && soma_model_input_count(m) > 1
+			  ? (int)soma_model_input_count(m)
+			  : 1;
+	p->in = calloc((size_t)p->n_in, sizeof(double *));
+	p->g = calloc(size, sizeof(double));
 	p->ref = calloc(size, sizeof(int32_t));
 	p->spk = calloc(size, sizeof(uint32_t));
-	if (!p->name || !p->param || !p->state || !p->I || !p->ref || !p->spk)
+	if (!p->name || !p->param || !p->state || !p->in || !p->g || !p->ref ||
+	    !p->spk)
 		goto nomem;
+	for (int k = 0; k < p->n_in; k++) {
+		p->in[k] = calloc(size, sizeof(double));
+		if (!p->in[k])
+			goto nomem;
+	}
+	p->I = p->in[0];
+	p->method = (int)soma_model_default_method(m);
+	p->rtol = 1e-6;
+	p->atol = 1e-9;
 	for (size_t k = 0; k < m->n_params; k++)
 		p->param[k] = m->params[k].def;
 	for (size_t k = 0; k < m->n_state; k++) {
@@ -786,10 +807,17 @@ int soma_network_prepare(soma_network *net)
 	for (int i = 0; i < net->n_pops; i++) {
 		struct soma__pop *p = net->pops[i];
 		err[0] = 0;
-		rc = p->model->ops->pop_prepare(p, net->dt, err, sizeof(err));
+		rc = p->model->ops->pop_prepare
+			     ? p->model->ops->pop_prepare(p, net->dt, err, sizeof(err))
+			     : SOMA_OK;
 		if (rc)
 			return soma__seterr(net, rc, "population '%s': %s",
 					    p->name, err);
+		if (p->model->ops->rhs &&
+		    (!p->work || !net->started) && soma__pop_work_prepare(p))
+			return soma__seterr(net, SOMA_ENOMEM,
+					    "population '%s': out of memory for the integrator",
+					    p->name);
 	}
 	for (int i = 0; i < net->n_projs; i++) {
 		struct soma__proj *j = net->projs[i];
@@ -844,32 +872,44 @@ static int step_once(soma_network *net)
 	int rc;
 
 	/* 1. inputs */
-	for (int i = 0; i < net->n_pops; i++)
-		memset(net->pops[i]->I, 0, net->pops[i]->n * sizeof(double));
+	for (int i = 0; i < net->n_pops; i++) {
+		struct soma__pop *p = net->pops[i];
+		for (int k = 0; k < p->n_in; k++)
+			memset(p->in[k], 0, p->n * sizeof(double));
+		memset(p->g, 0, p->n * sizeof(double));
+	}
 	soma__inputs_apply(net, net->step);
 	/* 2. synaptic currents at t_n */
 	for (int k = 0; k < net->n_projs; k++) {
 		struct soma__proj *j = net->projs[k];
 		struct soma__pop *post = net->pops[j->post];
-		j->model->ops->proj_current(j, post->state[post->model->ops->v_index],
-					    post->I);
+		int v = post->model->ops->v_index;
+		j->model->ops->proj_current(j, v >= 0 ? post->state[v] : NULL,
+					    post->I, post->g);
 	}
 	/* 3-5. integrate, threshold, reset */
 	for (int i = 0; i < net->n_pops; i++) {
 		struct soma__pop *p = net->pops[i];
-		rc = p->model->ops->pop_update(p, net->step, net->dt);
+		rc = p->model->ops->pop_update
+			     ? p->model->ops->pop_update(p, net->step, net->dt)
+			     : soma__pop_integrate(p, net->dt);
 		if (rc == SOMA_ENUMERIC) {
-			int v = p->model->ops->v_index;
+			int v = p->model->ops->rhs ? p->bad_var : p->model->ops->v_index;
 			return soma__seterr(net, rc,
 					    "population '%s' neuron %u: %s = %g %s at t = %g ms (step %llu) "
-					    "is not finite or beyond 10^4 mV: the integration is unstable; "
-					    "lower dt (strong conductances need dt well below tau/(1 + R g))",
+					    "is not finite%s: the integration with %s is unstable; "
+					    "lower dt or choose a more stable method (exp_euler, rkf45) "
+					    "(strong conductances need dt well below tau/(1 + R g))",
 					    p->name, p->bad_index,
 					    v >= 0 ? p->model->state[v].name : "state",
 					    v >= 0 ? p->state[v][p->bad_index] : NAN,
 					    v >= 0 ? p->model->state[v].unit : "",
 					    (net->step + 1) * net->dt,
-					    (unsigned long long)net->step + 1);
+					    (unsigned long long)net->step + 1,
+					    v == p->model->ops->v_index ? " or beyond 10^4 mV" : "",
+					    soma_method_name((soma_method)p->method)
+						    ? soma_method_name((soma_method)p->method)
+						    : "its method");
 		}
 		if (rc)
 			return soma__seterr(net, rc, "population '%s': update failed",

@@ -9,7 +9,7 @@
 #include "core/internal.h"
 
 enum { P_V_REST, P_V_RESET, P_V_TH, P_R, P_TAU, P_T_REF };
-enum { D_K, D_REF_STEPS };
+enum { D_INV_TAU, D_REF_STEPS };
 
 static const soma_var_info params[] = {
 	[P_V_REST] = { "V_rest", "mV", 0.0, -INFINITY, INFINITY, 0,
@@ -40,63 +40,50 @@ static int lif_prepare(struct soma__pop *p, double dt, char *err, size_t len)
 			 p->param[P_V_RESET], p->param[P_V_TH]);
 		return SOMA_ERANGE;
 	}
-	if (dt > p->param[P_TAU]) {
+	if (p->method == SOMA_METHOD_EULER && dt > p->param[P_TAU]) {
 		snprintf(err, len,
 			 "tau = %g ms is shorter than dt = %g ms: forward Euler "
 			 "would overshoot the membrane's relaxation; use dt <= tau "
-			 "(better dt <= tau/10)",
+			 "(better dt <= tau/10) or method exp_euler",
 			 p->param[P_TAU], dt);
 		return SOMA_ERANGE;
 	}
-	p->derived[D_K] = dt / p->param[P_TAU];
+	p->derived[D_INV_TAU] = 1.0 / p->param[P_TAU];
 	p->derived[D_REF_STEPS] = (double)soma__steps(p->param[P_T_REF], dt);
 	return SOMA_OK;
 }
 
-/* Forward Euler, the seed's default method (bp.odeint without method). */
-static int lif_update(struct soma__pop *p, uint64_t step, double dt)
+/* tau dV/dt = V_rest - V + R (I - g V) */
+static void lif_rhs(const struct soma__pop *p, const struct soma__blk *b,
+		    const double *const *y, double *const *dy,
+		    double *const *diag)
 {
-	const double V_rest = p->param[P_V_REST], V_reset = p->param[P_V_RESET];
-	const double V_th = p->param[P_V_TH], R = p->param[P_R];
-	const double k = p->derived[D_K];
-	const int32_t ref_steps = (int32_t)p->derived[D_REF_STEPS];
-	double *restrict V = p->state[0];
-	const double *restrict I = p->I;
-	int32_t *restrict ref = p->ref;
-	uint32_t n_spk = 0;
-	int bad = 0;
+	const double V_rest = p->param[P_V_REST], R = p->param[P_R];
+	const double inv_tau = p->derived[D_INV_TAU];
+	const double *restrict V = y[0], *restrict I = b->in[0], *restrict g = b->g;
+	double *restrict dV = dy[0];
 
-	(void)step;
-	(void)dt;
-	for (uint32_t i = 0; i < p->n; i++) {
-		if (ref[i] > 0) {
-			ref[i]--;
-			continue;
-		}
-		double v = V[i] + k * (V_rest - V[i] + R * I[i]);
-		if (v >= V_th) {
-			v = V_reset;
-			ref[i] = ref_steps;
-			p->spk[n_spk++] = i;
-		}
-		bad |= !(fabs(v) < SOMA__V_LIMIT); /* also NaN */
-		V[i] = v;
-	}
-	p->n_spk = n_spk;
-	if (bad) {
-		for (uint32_t i = 0; i < p->n; i++)
-			if (!(fabs(V[i]) < SOMA__V_LIMIT)) {
-				p->bad_index = i;
-				break;
-			}
-		return SOMA_ENUMERIC;
-	}
-	return SOMA_OK;
+	for (uint32_t i = 0; i < b->n; i++)
+		dV[i] = (V_rest - V[i] + R * (I[i] - g[i] * V[i])) * inv_tau;
+	if (diag)
+		for (uint32_t i = 0; i < b->n; i++)
+			diag[0][i] = -(1.0 + R * g[i]) * inv_tau;
+}
+
+static void lif_spike(struct soma__pop *p, uint32_t lo, uint32_t n,
+		      const double *V_old)
+{
+	(void)V_old;
+	soma__spike_reset(p, lo, n, p->state[0] + lo, p->param[P_V_TH],
+			  p->param[P_V_RESET], (int32_t)p->derived[D_REF_STEPS]);
 }
 
 static const struct soma__model_ops ops = {
 	.pop_prepare = lif_prepare,
-	.pop_update = lif_update,
+	.rhs = lif_rhs,
+	.spike = lif_spike,
+	.n_ode = 1,
+	.default_method = SOMA_METHOD_EULER,
 	.v_index = 0,
 };
 
@@ -107,12 +94,14 @@ const soma_model soma__model_lif = {
 	.doc = "tau dV/dt = -(V - V_rest) + R I(t), I in pA, R in GOhm.\n"
 	       "Spike when V >= V_th, then V <- V_reset; V is held (not\n"
 	       "integrated) for t_refractory after a spike, i.e. for\n"
-	       "round(t_refractory/dt) steps. Integrated with forward Euler, the\n"
-	       "seed's default method. The spike time is the end of the step in\n"
+	       "round(t_refractory/dt) steps. Default method forward Euler, the\n"
+	       "seed's default; exp_euler is exact for constant input and\n"
+	       "conductance. The spike time is the end of the step in\n"
 	       "which V reached V_th. V starts at V_rest unless initialised.\n"
-	       "Prepare refuses V_reset >= V_th and dt > tau (Euler would\n"
-	       "overshoot). With conductance-based input the effective time\n"
-	       "constant tau/(1 + R g) is shorter: keep dt well below it. A run\n"
+	       "Prepare refuses V_reset >= V_th, and dt > tau with Euler (it\n"
+	       "would overshoot). With conductance-based input (I - g V) the\n"
+	       "effective time constant tau/(1 + R g) is shorter: keep dt well\n"
+	       "below it, or use exp_euler. A run\n"
 	       "stops with SOMA_ENUMERIC when |V| reaches 10^4 mV or V is not\n"
 	       "a number, the sign of an unstable integration.",
 	.source = "Lapicque (1907); BrainModels book §1.3.1 and appendix "

@@ -32,15 +32,19 @@ static int exp_prepare(struct soma__proj *j, double dt, char *err, size_t len)
 }
 
 static void exp_current(const struct soma__proj *j, const double *V,
-			double *I)
+			double *I, double *g)
 {
 	const double *restrict s = j->state[0];
 	const uint32_t n = j->n_post;
 
+	(void)V;
 	if (j->output == SOMA_OUTPUT_CONDUCTANCE) {
+		/* I = s (E - V) = s E - s V: the neuron integrates I - g V */
 		const double E = j->param[P_E];
-		for (uint32_t i = 0; i < n; i++)
-			I[i] += s[i] * (E - V[i]);
+		for (uint32_t i = 0; i < n; i++) {
+			I[i] += s[i] * E;
+			g[i] += s[i];
+		}
 	} else {
 		for (uint32_t i = 0; i < n; i++)
 			I[i] += s[i];

@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Integration of neuron populations (integrator.h): methods by name, the
+ * per-population choice, the block loop that runs a model's right-hand side
+ * through soma__ode_step, the threshold helpers, and soma_model_rhs().
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+/* Neurons per block: the stage arrays of a block stay in the L1/L2 cache. */
+#define BLOCK 256
+
+static const char *const method_names[SOMA_METHOD_COUNT] = {
+	[SOMA_METHOD_DEFAULT] = "default", [SOMA_METHOD_EULER] = "euler",
+	[SOMA_METHOD_RK2] = "rk2",         [SOMA_METHOD_RK4] = "rk4",
+	[SOMA_METHOD_EXP_EULER] = "exp_euler", [SOMA_METHOD_RKF45] = "rkf45",
+	[SOMA_METHOD_RK8PD] = "rk8pd",     [SOMA_METHOD_MSBDF] = "msbdf",
+};
+
+const char *soma_method_name(soma_method m)
+{
+	return (unsigned)m < SOMA_METHOD_COUNT ? method_names[m] : NULL;
+}
+
+int soma_method_from_name(const char *name, soma_method *out)
+{
+	if (!name)
+		return SOMA_ENOENT;
+	if (strcmp(name, "rk45") == 0) {
+		if (out)
+			*out = SOMA_METHOD_RKF45;
+		return SOMA_OK;
+	}
+	for (int m = 0; m < SOMA_METHOD_COUNT; m++)
+		if (strcmp(name, method_names[m]) == 0) {
+			if (out)
+				*out = (soma_method)m;
+			return SOMA_OK;
+		}
+	return SOMA_ENOENT;
+}
+
+static int integrated(const soma_model *m)
+{
+	return m && m->kind == SOMA_MODEL_NEURON && m->ops && m->ops->rhs;
+}
+
+soma_method soma_model_default_method(const soma_model *m)
+{
+	if (!integrated(m))
+		return SOMA_METHOD_DEFAULT;
+	return m->ops->default_method ? (soma_method)m->ops->default_method
+				      : SOMA_METHOD_EULER;
+}
+
+int soma_population_set_method(soma_network *net, int pop, soma_method m)
+{
+	struct soma__pop *p;
+
+	if (!net)
+		return SOMA_EINVAL;
+	if (pop < 0 || pop >= net->n_pops)
+		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
+	p = net->pops[pop];
+	if ((unsigned)m >= SOMA_METHOD_COUNT)
+		return soma__seterr(net, SOMA_EINVAL,
+				    "population '%s': %d is not a method", p->name, (int)m);
+	if (!integrated(p->model))
+		return soma__seterr(net, SOMA_EINVAL,
+				    "population '%s': model '%s' has no differential equations to integrate",
+				    p->name, p->model->name);
+	if (net->started)
+		return soma__seterr(net, SOMA_ESTATE,
+				    "population '%s': the method cannot change after the first step",
+				    p->name);
+	p->method_set = m != SOMA_METHOD_DEFAULT;
+	p->method = m == SOMA_METHOD_DEFAULT ? (int)soma_model_default_method(p->model)
+					     : (int)m;
+	net->prepared = 0;
+	return SOMA_OK;
+}
+
+soma_method soma_population_method(const soma_network *net, int pop)
+{
+	if (!net || pop < 0 || pop >= net->n_pops ||
+	    !integrated(net->pops[pop]->model))
+		return SOMA_METHOD_DEFAULT;
+	return (soma_method)net->pops[pop]->method;
+}
+
+int soma_population_set_tolerance(soma_network *net, int pop, double rtol,
+				  double atol)
+{
+	struct soma__pop *p;
+
+	if (!net)
+		return SOMA_EINVAL;
+	if (pop < 0 || pop >= net->n_pops)
+		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
+	p = net->pops[pop];
+	if (!(rtol >= 1e-14 && rtol < 1) || !(atol >= 0) || !isfinite(atol))
+		return soma__seterr(net, SOMA_ERANGE,
+				    "population '%s': tolerances rtol = %g, atol = %g: rtol must be in [1e-14, 1) and atol finite and >= 0",
+				    p->name, rtol, atol);
+	if (net->started)
+		return soma__seterr(net, SOMA_ESTATE,
+				    "population '%s': tolerances cannot change after the first step",
+				    p->name);
+	p->rtol = rtol;
+	p->atol = atol;
+	net->prepared = 0;
+	return SOMA_OK;
+}
+
+/* ---- the block loop ---------------------------------------------------- */
+
+struct pop_ctx {
+	const struct soma__pop *p;
+	struct soma__blk blk;
+	const double *in[8];
+	const int32_t *ref; /* the block's refractory counters */
+};
+
+/* The model's right-hand side, with dV/dt = 0 for refractory neurons. */
+static void pop_f(void *ctx, uint32_t n, const double *const *y,
+		  double *const *dy, double *const *diag)
+{
+	struct pop_ctx *c = ctx;
+	const int v = c->p->model->ops->v_index;
+
+	c->blk.n = n;
+	c->p->model->ops->rhs(c->p, &c->blk, y, dy, diag);
+	if (v >= 0) {
+		double *restrict dv = dy[v];
+		for (uint32_t i = 0; i < n; i++)
+			if (c->ref[i] > 0)
+				dv[i] = 0;
+		if (diag)
+			for (uint32_t i = 0; i < n; i++)
+				if (c->ref[i] > 0)
+					diag[v][i] = 0;
+	}
+}
+
+int soma__pop_work_prepare(struct soma__pop *p)
+{
+	const int n_ode = p->model->ops->n_ode ? p->model->ops->n_ode
+					       : (int)p->model->n_state;
+	uint32_t cap = p->method == SOMA_METHOD_RK8PD || p->method == SOMA_METHOD_MSBDF
+			       ? 1
+			       : (p->n < BLOCK ? p->n : BLOCK);
+	struct soma__ode_work *ow;
+
+	if (p->work)
+		soma__ode_work_free(p->work);
+	free(p->h);
+	p->h = NULL;
+	p->work = NULL;
+	if (!p->V_old)
+		p->V_old = malloc(BLOCK * sizeof(double));
+	if (!p->V_old)
+		return SOMA_ENOMEM;
+	ow = soma__ode_work_new(p->method, n_ode, cap, p->rtol, p->atol);
+	if (!ow)
+		return SOMA_ENOMEM;
+	if (p->method == SOMA_METHOD_RKF45 || p->method == SOMA_METHOD_RK8PD ||
+	    p->method == SOMA_METHOD_MSBDF) {
+		p->h = calloc(p->n, sizeof(double));
+		if (!p->h) {
+			soma__ode_work_free(ow);
+			return SOMA_ENOMEM;
+		}
+	}
+	p->work = ow;
+	return SOMA_OK;
+}
+
+int soma__pop_integrate(struct soma__pop *p, double dt)
+{
+	const struct soma__model_ops *ops = p->model->ops;
+	const int n_ode = ops->n_ode ? ops->n_ode : (int)p->model->n_state;
+	const int v = ops->v_index;
+	struct pop_ctx c;
+	struct soma__ode sys = { n_ode, pop_f, &c };
+	double *y[32];
+	uint32_t cap = p->method == SOMA_METHOD_RK8PD || p->method == SOMA_METHOD_MSBDF
+			       ? 1
+			       : BLOCK;
+
+	if (n_ode > 32 || p->n_in > 8)
+		return SOMA_EINVAL;
+	memset(&c, 0, sizeof(c));
+	c.p = p;
+	c.blk.in = c.in;
+	p->n_spk = 0;
+	for (uint32_t lo = 0; lo < p->n; lo += cap) {
+		uint32_t nb = p->n - lo < cap ? p->n - lo : cap;
+		int bad = 0, rc;
+
+		for (int k = 0; k < n_ode; k++)
+			y[k] = p->state[k] + lo;
+		for (int k = 0; k < p->n_in; k++)
+			c.in[k] = p->in[k] + lo;
+		c.blk.lo = lo;
+		c.blk.n = nb;
+		c.blk.g = p->g + lo;
+		c.ref = p->ref + lo;
+		if (v >= 0)
+			memcpy(p->V_old, p->state[v] + lo, nb * sizeof(double));
+		rc = soma__ode_step(p->work, &sys, nb, y, dt, p->h ? p->h + lo : NULL);
+		if (ops->spike)
+			ops->spike(p, lo, nb, v >= 0 ? p->V_old : NULL);
+		for (int k = 0; k < n_ode; k++) {
+			const double lim = k == v ? SOMA__V_LIMIT : INFINITY;
+			for (uint32_t i = 0; i < nb; i++)
+				bad |= !(fabs(y[k][i]) < lim);
+		}
+		if (bad || rc) {
+			p->bad_index = lo;
+			for (uint32_t i = 0; i < nb; i++)
+				for (int k = 0; k < n_ode; k++)
+					if (!(fabs(y[k][i]) < (k == v ? SOMA__V_LIMIT : INFINITY))) {
+						p->bad_index = lo + i;
+						p->bad_var = k;
+						return SOMA_ENUMERIC;
+					}
+			p->bad_var = v >= 0 ? v : 0;
+			return SOMA_ENUMERIC;
+		}
+	}
+	return SOMA_OK;
+}
+
+/* ---- threshold helpers ------------------------------------------------- */
+
+uint32_t soma__spike_reset(struct soma__pop *p, uint32_t lo, uint32_t n,
+			   double *V, double V_th, double V_reset,
+			   int32_t ref_steps)
+{
+	int32_t *restrict ref = p->ref + lo;
+	uint32_t *restrict spk = p->spk;
+	uint32_t n_spk = p->n_spk, first = n_spk;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (ref[i] > 0) {
+			ref[i]--;
+			continue;
+		}
+		if (V[i] >= V_th) {
+			V[i] = V_reset;
+			ref[i] = ref_steps;
+			spk[n_spk++] = lo + i;
+		}
+	}
+	p->n_spk = n_spk;
+	return n_spk - first;
+}
+
+uint32_t soma__spike_crossing(struct soma__pop *p, uint32_t lo, uint32_t n,
+			      const double *V_old, const double *V, double V_th)
+{
+	uint32_t n_spk = p->n_spk, first = n_spk;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (V_old[i] < V_th && V[i] >= V_th)
+			p->spk[n_spk++] = lo + i;
+	p->n_spk = n_spk;
+	return n_spk - first;
+}
+
+/* ---- one neuron's right-hand side ------------------------------------ */
+
+int soma_model_rhs(const soma_model *m, const double *param, const double *y,
+		   const double *input, double dt, double *dydt)
+{
+	struct soma__pop p;
+	struct soma__blk b;
+	double st[32], dy[32], zero_in[8] = { 0 }, g0 = 0;
+	double *sp[32], *dp[32];
+	const double *inp[8];
+	int32_t ref0 = 0;
+	char err[256];
+	size_t n_in;
+	int rc, n_ode;
+
+	if (!integrated(m) || !y || !dydt || m->n_state > 32)
+		return SOMA_EINVAL;
+	n_in = soma_model_input_count(m);
+	if (n_in > 8)
+		return SOMA_EINVAL;
+	memset(&p, 0, sizeof(p));
+	p.model = m;
+	p.n = 1;
+	p.ref = &ref0;
+	p.param = malloc((m->n_params ? m->n_params : 1) * sizeof(double));
+	if (!p.param)
+		return SOMA_ENOMEM;
+	for (size_t k = 0; k < m->n_params; k++)
+		p.param[k] = param ? param[k] : m->params[k].def;
+	p.method = (int)soma_model_default_method(m);
+	rc = m->ops->pop_prepare ? m->ops->pop_prepare(&p, dt > 0 ? dt : 0.01, err,
+						       sizeof(err))
+				 : SOMA_OK;
+	if (rc) {
+		free(p.param);
+		return SOMA_ERANGE;
+	}
+	n_ode = m->ops->n_ode ? m->ops->n_ode : (int)m->n_state;
+	for (size_t k = 0; k < m->n_state; k++) {
+		st[k] = y[k];
+		sp[k] = &st[k];
+		dp[k] = &dy[k];
+		dy[k] = 0;
+	}
+	for (size_t k = 0; k < n_in; k++)
+		inp[k] = input ? &input[k] : &zero_in[k];
+	b.lo = 0;
+	b.n = 1;
+	b.in = inp;
+	b.g = &g0;
+	m->ops->rhs(&p, &b, (const double *const *)sp, dp, NULL);
+	for (size_t k = 0; k < m->n_state; k++)
+		dydt[k] = (int)k < n_ode ? dy[k] : 0.0;
+	free(p.param);
+	return SOMA_OK;
+}
