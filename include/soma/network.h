@@ -304,6 +304,28 @@ int soma_network_add_current(soma_network *net, int pop,
 			     const double *values, const double *durations,
 			     size_t n_segments, int *out_id);
 
+/**
+ * Make segment @p segment of input @p input (the id soma_network_add_current()
+ * returned) a linear ramp: from its value at the segment's first step to
+ * @p end_value at its end, i.e. v(t_n) = v_k + (end_value - v_k)(n - n_0)/(n_1 - n_0)
+ * for the steps n_0 <= n < n_1 of the segment (the seed's `ramp_current`).
+ * @return SOMA_OK, SOMA_ENOENT (no such input or segment), SOMA_ERANGE
+ *         (end_value not finite, or a segment of infinite duration),
+ *         SOMA_ESTATE (after the first step)
+ */
+int soma_input_set_ramp(soma_network *net, int input, size_t segment,
+			double end_value);
+
+/**
+ * Send input @p input to input channel @p channel of its population (a name
+ * from soma_model_input(); every input starts on channel 0, "I" for spiking
+ * models). Rate models have several channels, e.g. the Wilson-Cowan unit's
+ * I_ext_e and I_ext_i.
+ * @return SOMA_OK, SOMA_ENOENT (no such input or channel; the message lists
+ *         the channels), SOMA_ESTATE (after the first step)
+ */
+int soma_input_set_channel(soma_network *net, int input, const char *channel);
+
 /* ---- running ----------------------------------------------------------- */
 
 /**

@@ -143,7 +143,11 @@ struct soma__input {
 	int pop;
 	uint32_t *neurons; /* NULL: all */
 	uint32_t n_neurons;
-	double *value;     /* n_seg, pA */
+	int channel;       /* input channel of the population */
+	double *value;     /* n_seg, pA (or the channel's unit) */
+	double *slope;     /* n_seg: change per step within the segment
+			      (ramps), or NULL when all are constant */
+	uint64_t *begin;   /* n_seg: first step of segment k */
 	uint64_t *end;     /* n_seg: step at which segment k ends (exclusive);
 			      UINT64_MAX for forever */
 	size_t n_seg;

@@ -12,6 +12,8 @@ void soma__input_free(struct soma__input *in)
 		return;
 	free(in->neurons);
 	free(in->value);
+	free(in->slope);
+	free(in->begin);
 	free(in->end);
 	free(in);
 }
@@ -68,7 +70,8 @@ int soma_network_add_current(soma_network *net, int pop,
 	in->n_seg = n_segments;
 	in->value = malloc(n_segments * sizeof(double));
 	in->end = malloc(n_segments * sizeof(uint64_t));
-	if (!in->value || !in->end)
+	in->begin = malloc(n_segments * sizeof(uint64_t));
+	if (!in->value || !in->end || !in->begin)
 		goto nomem;
 	if (n_neurons) {
 		in->neurons = malloc(n_neurons * sizeof(uint32_t));
@@ -82,6 +85,7 @@ int soma_network_add_current(soma_network *net, int pop,
 		in->value[k] = values[k];
 		t += durations[k];
 		in->end[k] = isinf(t) ? UINT64_MAX : soma__steps(t, net->dt);
+		in->begin[k] = k ? in->end[k - 1] : 0;
 	}
 	if (soma__grow((void **)&net->inputs, net->n_inputs, sizeof(*net->inputs)))
 		goto nomem;
@@ -100,7 +104,7 @@ void soma__inputs_apply(soma_network *net, uint64_t step)
 {
 	for (int k = 0; k < net->n_inputs; k++) {
 		struct soma__input *in = net->inputs[k];
-		double *I = net->pops[in->pop]->I;
+		double *I = net->pops[in->pop]->in[in->channel];
 		double v;
 
 		while (in->cursor < in->n_seg && step >= in->end[in->cursor])
@@ -108,6 +112,9 @@ void soma__inputs_apply(soma_network *net, uint64_t step)
 		if (in->cursor == in->n_seg)
 			continue;
 		v = in->value[in->cursor];
+		if (in->slope)
+			v += in->slope[in->cursor] *
+			     (double)(step - in->begin[in->cursor]);
 		if (v == 0)
 			continue;
 		if (in->neurons)
@@ -117,4 +124,76 @@ void soma__inputs_apply(soma_network *net, uint64_t step)
 			for (uint32_t i = 0, n = net->pops[in->pop]->n; i < n; i++)
 				I[i] += v;
 	}
+}
+
+static struct soma__input *get_input(soma_network *net, int input)
+{
+	if (input < 0 || input >= net->n_inputs) {
+		soma__seterr(net, SOMA_ENOENT, "no input with index %d", input);
+		return NULL;
+	}
+	if (net->started) {
+		soma__seterr(net, SOMA_ESTATE,
+			     "input %d: inputs cannot change after the first step", input);
+		return NULL;
+	}
+	return net->inputs[input];
+}
+
+int soma_input_set_ramp(soma_network *net, int input, size_t segment,
+			double end_value)
+{
+	struct soma__input *in;
+	uint64_t len;
+
+	if (!net)
+		return SOMA_EINVAL;
+	in = get_input(net, input);
+	if (!in)
+		return net->started ? SOMA_ESTATE : SOMA_ENOENT;
+	if (segment >= in->n_seg)
+		return soma__seterr(net, SOMA_ENOENT,
+				    "input %d has no segment %zu (it has %zu)", input,
+				    segment, in->n_seg);
+	if (!isfinite(end_value) || in->end[segment] == UINT64_MAX)
+		return soma__seterr(net, SOMA_ERANGE,
+				    "input %d segment %zu: a ramp needs a finite end value and a finite duration",
+				    input, segment);
+	if (!in->slope) {
+		in->slope = calloc(in->n_seg, sizeof(double));
+		if (!in->slope)
+			return soma__seterr(net, SOMA_ENOMEM, "input: out of memory");
+	}
+	len = in->end[segment] - in->begin[segment];
+	in->slope[segment] = len ? (end_value - in->value[segment]) / (double)len : 0;
+	return SOMA_OK;
+}
+
+int soma_input_set_channel(soma_network *net, int input, const char *channel)
+{
+	struct soma__input *in;
+	const struct soma__pop *p;
+	int k;
+
+	if (!net || !channel)
+		return SOMA_EINVAL;
+	in = get_input(net, input);
+	if (!in)
+		return net->started ? SOMA_ESTATE : SOMA_ENOENT;
+	p = net->pops[in->pop];
+	k = soma_model_input_index(p->model, channel);
+	if (k < 0) {
+		char list[256] = "";
+		size_t used = 0;
+		for (size_t c = 0; c < soma_model_input_count(p->model) &&
+				   used < sizeof(list) - 1; c++)
+			used += (size_t)snprintf(list + used, sizeof(list) - used,
+						 "%s%s", c ? ", " : "",
+						 soma_model_input(p->model, c)->name);
+		return soma__seterr(net, SOMA_ENOENT,
+				    "population '%s' (model '%s') has no input channel '%s'; it has: %s",
+				    p->name, p->model->name, channel, list);
+	}
+	in->channel = k;
+	return SOMA_OK;
 }
