@@ -12,6 +12,14 @@
 # when it can be (its simulator installed), and the wall times are compared in
 # a second table. SOMA_BENCH_PEERS=0 skips them.
 #
+# Single neurons: bench/neurons.c, compiled here against the library next to
+# SOMA_PROGRAM (its build directory's libsoma.so), times every built-in
+# neuron model with every integration method (100,000 unconnected neurons
+# under a constant input that makes them fire, 100 ms at dt 0.1 ms; the GSL
+# methods rk8pd and msbdf with 1,000) and prints neuron-steps per second.
+# SOMA_BENCH_NEURONS=0 skips it; SOMA_BENCH_NEURONS_ARGS passes options to
+# it (e.g. "-n 10000 -m lif -M rk4"; see the top of bench/neurons.c).
+#
 # usage: bench/run.sh [SOMA_PROGRAM [MODEL.yaml ...]]
 #   SOMA_PROGRAM  default build/release/tools/soma/soma (`make bench` builds it)
 #   MODEL.yaml    default examples/coba.yaml examples/ei_balanced.yaml
@@ -126,3 +134,20 @@ if peers:
         print(fmt.format(name, p.get("peer", "?"), p.get("synapses", "?"),
                          p.get("spikes", "?"), "%.3f" % wall, "%.1f" % ratio))
 EOF
+
+[ "${SOMA_BENCH_NEURONS:-1}" = 0 ] && exit 0
+
+# The build directory of SOMA_PROGRAM (BUILD/tools/soma/soma) holds libsoma.so
+# and the generated include/soma/version.h.
+build=$(cd "$(dirname "$soma")/../.." && pwd)
+if [ ! -f "$build/libsoma.so" ]; then
+	echo "bench: no libsoma.so in $build: skipping bench/neurons.c" >&2
+	exit 0
+fi
+echo "bench: building bench/neurons.c ..." >&2
+"${CC:-cc}" -O2 -std=gnu11 -Wall -Wextra -I"$top/include" -I"$build/include" \
+	"$top/bench/neurons.c" -o "$outroot/neurons" \
+	-L"$build" -lsoma -Wl,-rpath,"$build" -lm
+echo
+# shellcheck disable=SC2086 # the options are meant to split into words
+"$outroot/neurons" ${SOMA_BENCH_NEURONS_ARGS:-}

@@ -20,9 +20,13 @@
  *    f_k(y) ~ f_k(y0) + a_k (y_k - y_k0) with a_k = df_k/dy_k at y0, and the
  *    linear equation is integrated exactly over the step:
  *    y1_k = y0_k + h phi(a_k h) f_k(y0), phi(z) = (e^z - 1)/z, phi(0) = 1.
- *    Exact (to rounding) when every equation is linear in its own variable
- *    with the others fixed, e.g. LIF with constant input or a gating variable
- *    with V fixed; order 1 in general. Every variable uses y0 of all others.
+ *    Exact (to rounding of y0 + (e^z - 1) y0-like sums: the absolute error
+ *    stays tiny when e^z << 1, the relative one need not) when every
+ *    equation is linear in its own variable with the others fixed, e.g. LIF
+ *    with constant input or a gating variable with V fixed. Order 2 for a
+ *    single equation (a_k is then the whole Jacobian: exponential
+ *    Rosenbrock-Euler), order 1 for coupled systems such as HH. Every
+ *    variable uses y0 of all others.
  *  - SOMA_METHOD_RKF45: Runge-Kutta-Fehlberg 4(5) with error control. Each
  *    neuron takes its own sub-steps inside the step, each accepted when
  *    max_k |err_k| / (atol + rtol max(|y_k|, |y_k new|)) <= 1, and the
@@ -33,7 +37,10 @@
  *    gsl_odeiv2_step_msbdf, the variable-order BDF for stiff systems, with a
  *    finite-difference Jacobian), run neuron by neuron to rtol/atol over each
  *    step. Slow; meant for one neuron or a small population used as a
- *    high-accuracy reference.
+ *    high-accuracy reference. The driver restarts at every step (the input
+ *    may change between steps), so msbdf restarts at order 1 each step and
+ *    its global error over many steps is about 100-1000 rtol; rk8pd has no
+ *    such cost.
  *
  * Neurons in their refractory period have dV/dt = 0 (V is held), while their
  * other variables (adaptation, gates) go on evolving.

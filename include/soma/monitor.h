@@ -56,7 +56,11 @@ typedef struct soma_monitor_info {
 	uint32_t every;        /**< sampling period in steps (state) */
 	double rate_window_ms; /**< rate window width, ms (spikes) */
 	const char *path;      /**< final path of the data file once outputs are
-				    open (spikes.csv or POP.VAR.csv), else NULL */
+				    open (spikes.csv, POP.VAR.csv or PROJ.VAR.csv),
+				    else NULL */
+	int projection;        /**< projection index of a projection's state
+				    recording (then population is its post
+				    population), else -1 */
 } soma_monitor_info;
 
 /**
@@ -78,6 +82,19 @@ int soma_network_record_spikes(soma_network *net, int pop,
 int soma_network_record_state(soma_network *net, int pop, const char *var,
 			      const uint32_t *neurons, uint32_t n,
 			      uint32_t every, int *out_id);
+
+/**
+ * Record state variable @p var of projection @p proj (e.g. the synaptic
+ * variable s) every @p every steps into PROJ.VAR.csv. The built-in synapse
+ * models keep their state per post neuron: @p neurons are indices of post
+ * neurons (NULL with n 0 for all); values are in the variable's unit (for
+ * SOMA_UNIT_WEIGHT, the projection's weight unit, pA or nS).
+ * @return as soma_network_record_state()
+ */
+int soma_network_record_projection_state(soma_network *net, int proj,
+					 const char *var,
+					 const uint32_t *neurons, uint32_t n,
+					 uint32_t every, int *out_id);
 
 /** Number of recordings. */
 int soma_network_monitor_count(const soma_network *net);

@@ -241,6 +241,15 @@ int soma_network_add_projection(soma_network *net,
 /** Number of projections. */
 int soma_network_projection_count(const soma_network *net);
 
+/** Presynaptic population of projection @p proj, or -1 for an invalid index. */
+int soma_projection_pre(const soma_network *net, int proj);
+
+/** Postsynaptic population of projection @p proj, or -1 for an invalid index. */
+int soma_projection_post(const soma_network *net, int proj);
+
+/** Synapse model of projection @p proj, or NULL for an invalid index. */
+const soma_model *soma_projection_model(const soma_network *net, int proj);
+
 /** Index of projection @p name: SOMA_OK or SOMA_ENOENT. */
 int soma_projection_find(const soma_network *net, const char *name, int *out_id);
 

@@ -65,6 +65,11 @@ const char *soma_sim_output_dir(const soma_sim *sim);
 /** outputs.plots (default 1). */
 int soma_sim_plots(const soma_sim *sim);
 
+/** The figure state monitor @p monitor is drawn in (record.state[].figure:
+ *  recordings that share a name are panels of one grid figure), or NULL when
+ *  it has its own figure. */
+const char *soma_sim_figure(const soma_sim *sim, int monitor);
+
 /** The file path given to soma_sim_load(). */
 const char *soma_sim_path(const soma_sim *sim);
 

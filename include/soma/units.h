@@ -13,6 +13,7 @@
  *   capacitance  pF, nF, uF, F
  *   resistance   GOhm, MOhm, kOhm, Ohm (also written with "Ω")
  *   frequency    Hz, kHz
+ *   rate const.  1/ms, 1/s (rate constants of kinetics; not Hz)
  * "u" may be written "µ" or "μ".
  */
 #ifndef SOMA_UNITS_H

@@ -156,7 +156,8 @@ struct soma__input {
 
 struct soma__monitor {
 	soma_monitor_kind kind;
-	int pop;
+	int pop;            /* population (post population for proj >= 0) */
+	int proj;           /* projection whose state is recorded, or -1 */
 	int var;            /* state index */
 	uint32_t *neurons;  /* state: recorded indices */
 	uint32_t n_neurons;
@@ -267,8 +268,21 @@ uint32_t soma__spike_crossing(struct soma__pop *p, uint32_t lo, uint32_t n,
 
 /* Built-in model registry (src/models/registry.c). */
 extern const soma_model soma__model_lif;
+extern const soma_model soma__model_hh;
+extern const soma_model soma__model_quaif;
+extern const soma_model soma__model_expif;
+extern const soma_model soma__model_adexif;
+extern const soma_model soma__model_hindmarsh_rose;
+extern const soma_model soma__model_gif;
+extern const soma_model soma__model_wilson_cowan;
+extern const soma_model soma__model_izhikevich;
+extern const soma_model soma__model_morris_lecar;
+extern const soma_model soma__model_fitzhugh_nagumo;
 extern const soma_model soma__model_poisson;
 extern const soma_model soma__model_exponential;
+extern const soma_model soma__model_dual_exponential;
+extern const soma_model soma__model_alpha;
+extern const soma_model soma__model_gaba_a;
 
 /* Connectors (src/connect/connect.c): build the CSR of @j (n_pre, n_post,
  * connector, weight filled in) from the streams of @seed. */

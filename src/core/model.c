@@ -11,8 +11,21 @@
  * in internal.h, list it here. */
 static const soma_model *const registry[] = {
 	&soma__model_lif,
+	&soma__model_hh,
+	&soma__model_quaif,
+	&soma__model_expif,
+	&soma__model_adexif,
+	&soma__model_hindmarsh_rose,
+	&soma__model_gif,
+	&soma__model_wilson_cowan,
+	&soma__model_izhikevich,
+	&soma__model_morris_lecar,
+	&soma__model_fitzhugh_nagumo,
 	&soma__model_poisson,
 	&soma__model_exponential,
+	&soma__model_dual_exponential,
+	&soma__model_alpha,
+	&soma__model_gaba_a,
 };
 
 size_t soma_model_count(void)

@@ -603,10 +603,17 @@ int soma_network_add_projection(soma_network *net,
 		return soma__seterr(net, SOMA_EINVAL,
 				    "projection '%s': no population with index %d",
 				    name, pre ? s->post : s->pre);
-	if (post->model->kind != SOMA_MODEL_NEURON || post->model->ops->v_index < 0)
+	if (post->model->kind != SOMA_MODEL_NEURON)
 		return soma__seterr(net, SOMA_EINVAL,
 				    "projection '%s': post population '%s' (%s) takes no input",
 				    name, post->name, post->model->name);
+	if (post->model->ops->v_index < 0 && s->output == SOMA_OUTPUT_CONDUCTANCE)
+		return soma__seterr(net, SOMA_EINVAL,
+				    "projection '%s': post population '%s' (%s) has no membrane potential: "
+				    "conductance-based output needs one; use output: current (into its "
+				    "first input, %s)",
+				    name, post->name, post->model->name,
+				    soma_model_input(post->model, 0)->name);
 	m = soma_model_find(s->synapse);
 	if (!m || m->kind != SOMA_MODEL_SYNAPSE)
 		return soma__seterr(net, m ? SOMA_EINVAL : SOMA_ENOENT,
@@ -682,6 +689,24 @@ nomem:
 int soma_network_projection_count(const soma_network *net)
 {
 	return net ? net->n_projs : 0;
+}
+
+int soma_projection_pre(const soma_network *net, int proj)
+{
+	const struct soma__proj *j = get_proj(net, proj);
+	return j ? j->pre : -1;
+}
+
+int soma_projection_post(const soma_network *net, int proj)
+{
+	const struct soma__proj *j = get_proj(net, proj);
+	return j ? j->post : -1;
+}
+
+const soma_model *soma_projection_model(const soma_network *net, int proj)
+{
+	const struct soma__proj *j = get_proj(net, proj);
+	return j ? j->model : NULL;
 }
 
 int soma_projection_find(const soma_network *net, const char *name, int *out_id)

@@ -71,8 +71,77 @@ int soma_network_record_spikes(soma_network *net, int pop,
 					    net->pops[pop]->name);
 	m.kind = SOMA_MONITOR_SPIKES;
 	m.pop = pop;
+	m.proj = -1;
 	m.var = -1;
 	m.window_ms = rate_window_ms;
+	return add_monitor(net, &m, out_id);
+}
+
+/* State recording of population @pop, or of projection @proj when >= 0. */
+static int record_state(soma_network *net, int pop, int proj, const char *var,
+			const uint32_t *neurons, uint32_t n, uint32_t every,
+			int *out_id)
+{
+	struct soma__monitor m = { 0 };
+	const soma_model *model;
+	const char *name;
+	uint32_t size;
+	int k;
+
+	if (!net)
+		return SOMA_EINVAL;
+	if (proj >= 0) {
+		if (proj >= net->n_projs)
+			return soma__seterr(net, SOMA_ENOENT, "no projection with index %d", proj);
+		model = net->projs[proj]->model;
+		name = net->projs[proj]->name;
+		size = net->projs[proj]->n_post;
+		pop = net->projs[proj]->post;
+	} else {
+		if (pop < 0 || pop >= net->n_pops)
+			return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
+		model = net->pops[pop]->model;
+		name = net->pops[pop]->name;
+		size = net->pops[pop]->n;
+	}
+	if (net->out && !net->out->closed)
+		return soma__seterr(net, SOMA_ESTATE,
+				    "recordings must be declared before the outputs are opened");
+	k = soma_model_state_index(model, var);
+	if (k < 0)
+		return soma__seterr(net, SOMA_ENOENT,
+				    "%s '%s': model '%s' has no state variable '%s'",
+				    proj >= 0 ? "projection" : "population", name,
+				    model->name, var ? var : "");
+	if (every == 0)
+		return soma__seterr(net, SOMA_EINVAL,
+				    "recording %s.%s: every must be >= 1 step", name, var);
+	{
+		char what[600];
+		int rc;
+
+		snprintf(what, sizeof(what), "recording %s.%s", name, var);
+		rc = soma__check_indices(net, what, neurons, n, size);
+		if (rc)
+			return rc;
+	}
+	for (int q = 0; q < net->n_mons; q++)
+		if (net->mons[q].kind == SOMA_MONITOR_STATE &&
+		    net->mons[q].proj == proj &&
+		    (proj >= 0 || net->mons[q].pop == pop) && net->mons[q].var == k)
+			return soma__seterr(net, SOMA_EEXIST,
+					    "%s.%s is already recorded", name, var);
+	m.kind = SOMA_MONITOR_STATE;
+	m.pop = pop;
+	m.proj = proj;
+	m.var = k;
+	m.every = every;
+	m.n_neurons = n ? n : size;
+	m.neurons = malloc(m.n_neurons * sizeof(uint32_t));
+	if (!m.neurons)
+		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
+	for (uint32_t q = 0; q < m.n_neurons; q++)
+		m.neurons[q] = n ? neurons[q] : q;
 	return add_monitor(net, &m, out_id);
 }
 
@@ -80,51 +149,37 @@ int soma_network_record_state(soma_network *net, int pop, const char *var,
 			      const uint32_t *neurons, uint32_t n,
 			      uint32_t every, int *out_id)
 {
-	struct soma__monitor m = { 0 };
-	struct soma__pop *p;
-	int k;
+	return record_state(net, pop, -1, var, neurons, n, every, out_id);
+}
 
-	if (!net)
-		return SOMA_EINVAL;
-	if (pop < 0 || pop >= net->n_pops)
-		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
-	p = net->pops[pop];
-	if (net->out && !net->out->closed)
-		return soma__seterr(net, SOMA_ESTATE,
-				    "recordings must be declared before the outputs are opened");
-	k = soma_model_state_index(p->model, var);
-	if (k < 0)
-		return soma__seterr(net, SOMA_ENOENT,
-				    "population '%s': model '%s' has no state variable '%s'",
-				    p->name, p->model->name, var ? var : "");
-	if (every == 0)
-		return soma__seterr(net, SOMA_EINVAL,
-				    "recording %s.%s: every must be >= 1 step", p->name, var);
-	{
-		char what[600];
-		int rc;
+int soma_network_record_projection_state(soma_network *net, int proj,
+					 const char *var,
+					 const uint32_t *neurons, uint32_t n,
+					 uint32_t every, int *out_id)
+{
+	if (proj < 0)
+		return soma__seterr(net, SOMA_ENOENT, "no projection with index %d", proj);
+	return record_state(net, -1, proj, var, neurons, n, every, out_id);
+}
 
-		snprintf(what, sizeof(what), "recording %s.%s", p->name, var);
-		rc = soma__check_indices(net, what, neurons, n, p->n);
-		if (rc)
-			return rc;
-	}
-	for (int q = 0; q < net->n_mons; q++)
-		if (net->mons[q].kind == SOMA_MONITOR_STATE &&
-		    net->mons[q].pop == pop && net->mons[q].var == k)
-			return soma__seterr(net, SOMA_EEXIST,
-					    "%s.%s is already recorded", p->name, var);
-	m.kind = SOMA_MONITOR_STATE;
-	m.pop = pop;
-	m.var = k;
-	m.every = every;
-	m.n_neurons = n ? n : p->n;
-	m.neurons = malloc(m.n_neurons * sizeof(uint32_t));
-	if (!m.neurons)
-		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
-	for (uint32_t q = 0; q < m.n_neurons; q++)
-		m.neurons[q] = n ? neurons[q] : q;
-	return add_monitor(net, &m, out_id);
+/* The model, name and values of what state monitor @m records. */
+static const soma_model *mon_model(const soma_network *net,
+				   const struct soma__monitor *m)
+{
+	return m->proj >= 0 ? net->projs[m->proj]->model : net->pops[m->pop]->model;
+}
+
+static const char *mon_name(const soma_network *net,
+			    const struct soma__monitor *m)
+{
+	return m->proj >= 0 ? net->projs[m->proj]->name : net->pops[m->pop]->name;
+}
+
+static const double *mon_values(const soma_network *net,
+				const struct soma__monitor *m)
+{
+	return m->proj >= 0 ? net->projs[m->proj]->state[m->var]
+			    : net->pops[m->pop]->state[m->var];
 }
 
 int soma_network_monitor_count(const soma_network *net)
@@ -141,13 +196,16 @@ int soma_network_monitor_info(const soma_network *net, int id,
 	if (!net || id < 0 || id >= net->n_mons || !out)
 		return SOMA_ENOENT;
 	m = &net->mons[id];
-	model = net->pops[m->pop]->model;
+	model = mon_model(net, m);
 	memset(out, 0, sizeof(*out));
 	out->kind = m->kind;
 	out->population = m->pop;
+	out->projection = m->proj;
 	if (m->kind == SOMA_MONITOR_STATE) {
 		out->variable = model->state[m->var].name;
 		out->unit = model->state[m->var].unit;
+		if (m->proj >= 0 && !strcmp(out->unit, SOMA_UNIT_WEIGHT))
+			out->unit = soma_projection_weight_unit(net, m->proj);
 		out->n_neurons = m->n_neurons;
 		out->every = m->every;
 	} else {
@@ -250,7 +308,7 @@ static uint32_t max_half_window(const soma_network *net)
 
 static void write_state_row(soma_network *net, struct soma__monitor *m)
 {
-	const double *x = net->pops[m->pop]->state[m->var];
+	const double *x = mon_values(net, m);
 
 	fprintf(m->f, "%.12g", (double)net->step * net->dt);
 	for (uint32_t q = 0; q < m->n_neurons; q++)
@@ -333,10 +391,9 @@ int soma_network_open_outputs(soma_network *net, const char *dir)
 			continue;
 		}
 		{
-			const struct soma__pop *p = net->pops[m->pop];
 			char name[512];
-			snprintf(name, sizeof(name), "%s.%s.csv", p->name,
-				 p->model->state[m->var].name);
+			snprintf(name, sizeof(name), "%s.%s.csv", mon_name(net, m),
+				 mon_model(net, m)->state[m->var].name);
 			m->f = open_part(net, dir, name, &m->path, &m->tmp, &rc);
 			if (!m->f)
 				goto fail;

@@ -527,6 +527,9 @@ void soma_sim_destroy(soma_sim *sim)
 	if (!sim)
 		return;
 	soma_network_destroy(sim->net);
+	for (int k = 0; k < sim->n_figure; k++)
+		free(sim->figure[k]);
+	free(sim->figure);
 	free(sim->outdir);
 	free(sim->path);
 	free(sim);
@@ -560,4 +563,34 @@ int soma_sim_plots(const soma_sim *sim)
 const char *soma_sim_path(const soma_sim *sim)
 {
 	return sim ? sim->path : NULL;
+}
+
+int soma__sim_set_figure(soma_sim *sim, int monitor, const char *name)
+{
+	char *copy;
+
+	if (monitor < 0)
+		return SOMA_EINVAL;
+	if (monitor >= sim->n_figure) {
+		char **f = realloc(sim->figure, (size_t)(monitor + 1) * sizeof(*f));
+		if (!f)
+			return SOMA_ENOMEM;
+		for (int k = sim->n_figure; k <= monitor; k++)
+			f[k] = NULL;
+		sim->figure = f;
+		sim->n_figure = monitor + 1;
+	}
+	copy = strdup(name);
+	if (!copy)
+		return SOMA_ENOMEM;
+	free(sim->figure[monitor]);
+	sim->figure[monitor] = copy;
+	return SOMA_OK;
+}
+
+const char *soma_sim_figure(const soma_sim *sim, int monitor)
+{
+	if (!sim || monitor < 0 || monitor >= sim->n_figure)
+		return NULL;
+	return sim->figure[monitor];
 }

@@ -20,6 +20,8 @@ struct soma_sim {
 	soma_network *net; /* NULL when loading failed */
 	double duration;   /* simulation.duration, ms */
 	int plots;         /* outputs.plots */
+	char **figure;     /* n_figure: figure name of monitor k, or NULL */
+	int n_figure;
 	char err[SOMA__SIM_ERRLEN];
 };
 
@@ -37,6 +39,10 @@ int soma__sim_check_top_keys(struct soma__yctx *c, int early);
 /* Check the document of @c and build sim->net, sim->duration, sim->outdir
  * (when given) and sim->plots from it. */
 int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim);
+
+/* Draw state monitor @monitor in figure @name (record.state[].figure).
+ * 0 or SOMA_ENOMEM. */
+int soma__sim_set_figure(soma_sim *sim, int monitor, const char *name);
 
 /* Apply override @k of c->ovr to the document. */
 int soma__sim_apply_override(struct soma__yctx *c, size_t k);

@@ -12,6 +12,7 @@
 
 #include <libfyaml.h>
 
+#include "soma/integrator.h"
 #include "soma/monitor.h"
 #include "soma/status.h"
 #include "io/sim_internal.h"
@@ -38,11 +39,6 @@ static const soma_var_info v_rate_window = {
 	.name = "rate_window", .unit = "ms", .def = 5.0, .min = 0.0,
 	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
 	.doc = "rate window"
-};
-static const soma_var_info v_current = {
-	.name = "current", .unit = "pA", .def = 0.0, .min = -INFINITY,
-	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
-	.doc = "input current"
 };
 static const soma_var_info v_seg_duration = {
 	.name = "duration", .unit = "ms", .def = 0.0, .min = 0.0,
@@ -142,6 +138,34 @@ static int get_population(struct soma__yctx *c, soma_network *net,
 	return soma__yerr(c, val, key, SOMA_ENOENT,
 			  "unknown population '%s': expected one of %s", name,
 			  list);
+}
+
+static int get_projection(struct soma__yctx *c, soma_network *net,
+			  struct fy_node *key, struct fy_node *val, int *out)
+{
+	char list[512] = "", sugg[128];
+	struct soma__ysugg s;
+	const char *name;
+	int i, n, rc;
+
+	rc = soma__yscalar(c, key, val, "a projection name", &name);
+	if (rc)
+		return rc;
+	if (soma_projection_find(net, name, out) == SOMA_OK)
+		return SOMA_OK;
+	soma__ysugg_init(&s);
+	n = soma_network_projection_count(net);
+	for (i = 0; i < n; i++) {
+		soma__ysugg_add(&s, name, soma_projection_name(net, i));
+		soma__ylist_add(list, sizeof(list), soma_projection_name(net, i));
+	}
+	if (s.best)
+		return soma__yerr(c, val, key, SOMA_ENOENT,
+				  "unknown projection '%s'%s", name,
+				  soma__ysugg_str(&s, sugg, sizeof(sugg)));
+	return soma__yerr(c, val, key, SOMA_ENOENT,
+			  "unknown projection '%s': expected one of %s", name,
+			  n ? list : "(none: the file has no projections)");
 }
 
 /* A model name of one of the kinds in @kinds (bit 1 << kind). */
@@ -407,11 +431,89 @@ static int read_vars(struct soma__yctx *c, struct fy_node_pair *p,
 	return rc;
 }
 
+static const soma_var_info v_rtol = {
+	.name = "rtol", .unit = "", .def = 1e-6, .min = 1e-14, .max = 1,
+	.flags = SOMA_VAR_MAX_OPEN, .doc = "relative tolerance",
+};
+static const soma_var_info v_atol = {
+	.name = "atol", .unit = "", .def = 1e-9, .min = 0, .max = INFINITY,
+	.doc = "absolute tolerance, in each variable's unit",
+};
+
+/* method, rtol and atol of a population (integrator.h). */
+static int read_method(struct soma__yctx *c, soma_network *net, int pop,
+		       const soma_model *m, struct fy_node *val)
+{
+	struct fy_node_pair *p_m = soma__yget(val, "method");
+	struct fy_node_pair *p_r = soma__yget(val, "rtol");
+	struct fy_node_pair *p_a = soma__yget(val, "atol");
+	double rtol = 1e-6, atol = 1e-9;
+	size_t old;
+	int rc = SOMA_OK;
+
+	if ((p_m || p_r || p_a) &&
+	    soma_model_default_method(m) == SOMA_METHOD_DEFAULT) {
+		struct fy_node_pair *q = p_m ? p_m : p_r ? p_r : p_a;
+		old = soma__ypush(c, soma__ytext(PK(q)));
+		rc = soma__yerr(c, PK(q), NULL, SOMA_EINVAL,
+				"model '%s' has no differential equations: it takes no %s",
+				m->name, soma__ytext(PK(q)));
+		soma__ypop(c, old);
+		return rc;
+	}
+	if (p_m) {
+		char list[256] = "", sugg[128];
+		struct soma__ysugg s;
+		const char *name;
+		soma_method meth;
+
+		old = soma__ypush(c, "method");
+		rc = soma__yscalar(c, PK(p_m), PV(p_m), "an integration method",
+				   &name);
+		if (!rc && soma_method_from_name(name, &meth) == SOMA_OK &&
+		    meth != SOMA_METHOD_DEFAULT) {
+			rc = soma_population_set_method(net, pop, meth);
+			if (rc)
+				rc = net_err(c, net, PV(p_m), PK(p_m), rc);
+		} else if (!rc) {
+			soma__ysugg_init(&s);
+			for (int k = 1; k < SOMA_METHOD_COUNT; k++) {
+				soma__ysugg_add(&s, name, soma_method_name((soma_method)k));
+				soma__ylist_add(list, sizeof(list),
+						soma_method_name((soma_method)k));
+			}
+			rc = soma__yerr(c, PV(p_m), PK(p_m), SOMA_ENOENT,
+					"unknown method '%s'%s%sexpected one of %s",
+					name, soma__ysugg_str(&s, sugg, sizeof(sugg)),
+					s.best ? "; " : ": ", list);
+		}
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+	}
+	if (p_r) {
+		old = soma__ypush(c, "rtol");
+		rc = soma__ynumber(c, PK(p_r), PV(p_r), &v_rtol, &rtol);
+		soma__ypop(c, old);
+	}
+	if (!rc && p_a) {
+		old = soma__ypush(c, "atol");
+		rc = soma__ynumber(c, PK(p_a), PV(p_a), &v_atol, &atol);
+		soma__ypop(c, old);
+	}
+	if (!rc && (p_r || p_a)) {
+		rc = soma_population_set_tolerance(net, pop, rtol, atol);
+		if (rc)
+			rc = net_err(c, net, PV(p_r ? p_r : p_a), NULL, rc);
+	}
+	return rc;
+}
+
 static int read_population(struct soma__yctx *c, soma_network *net,
 			   struct fy_node *key, struct fy_node *val)
 {
-	static const char *const keys[] = { "model", "size", "params", "init",
-					    NULL };
+	static const char *const keys[] = { "model", "size", "method", "rtol",
+					    "atol", "params", "init", NULL };
 	struct fy_node_pair *p_model, *p_size;
 	struct target t;
 	const char *name = soma__ytext(key);
@@ -425,7 +527,7 @@ static int read_population(struct soma__yctx *c, soma_network *net,
 				  "invalid population name '%s': expected letters, digits and _, not starting with a digit",
 				  name);
 	rc = soma__ycheck_map(c, key, val, keys,
-			      "a mapping with model, size, params and init");
+			      "a mapping with model, size, method, rtol, atol, params and init");
 	if (!rc)
 		rc = soma__yrequire(c, key, val, "model",
 				    "a neuron or source model, e.g. lif",
@@ -459,7 +561,9 @@ static int read_population(struct soma__yctx *c, soma_network *net,
 	t.id = pop;
 	t.is_proj = 0;
 	t.weight_unit = NULL;
-	rc = read_vars(c, soma__yget(val, "params"), &t, 0);
+	rc = read_method(c, net, pop, m, val);
+	if (!rc)
+		rc = read_vars(c, soma__yget(val, "params"), &t, 0);
 	if (!rc)
 		rc = read_vars(c, soma__yget(val, "init"), &t, 1);
 	if (!rc)
@@ -769,8 +873,8 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 
 /* segments: a list of [value, duration] pairs. Arrays are malloc'ed. */
 static int read_segments(struct soma__yctx *c, struct fy_node *key,
-			 struct fy_node *val, double **values,
-			 double **durations, size_t *n)
+			 struct fy_node *val, const soma_var_info *vi,
+			 double **values, double **durations, size_t *n)
 {
 	struct fy_node *item;
 	void *it = NULL;
@@ -805,7 +909,7 @@ static int read_segments(struct soma__yctx *c, struct fy_node *key,
 			old2 = soma__ypush_index(c, 0);
 			rc = soma__ynumber(c, item,
 					   fy_node_sequence_get_by_index(item, 0),
-					   &v_current, &(*values)[i]);
+					   vi, &(*values)[i]);
 			soma__ypop(c, old2);
 			if (!rc) {
 				old2 = soma__ypush_index(c, 1);
@@ -824,19 +928,151 @@ static int read_segments(struct soma__yctx *c, struct fy_node *key,
 	return rc;
 }
 
+/* steps: a list of [time, value] pairs, the value holding from its time
+ * until the next (0 before the first; the last holds forever), turned into
+ * segments. */
+static int read_steps(struct soma__yctx *c, struct fy_node *key,
+		      struct fy_node *val, const soma_var_info *vi,
+		      double **values, double **durations, size_t *n)
+{
+	struct fy_node *item;
+	void *it = NULL;
+	char buf[64];
+	size_t i = 0, cnt, k = 0;
+	double t_prev = 0;
+	int rc = SOMA_OK;
+
+	if (!fy_node_is_sequence(val) || !fy_node_sequence_item_count(val))
+		return soma__yerr(c, val, key, SOMA_EPARSE,
+				  "got %s, expected a non-empty list of [time, value] pairs, e.g. [[10 ms, 5 pA], [20 ms, 0 pA]]",
+				  soma__ydescribe(val, buf, sizeof(buf)));
+	cnt = (size_t)fy_node_sequence_item_count(val);
+	*values = malloc((cnt + 1) * sizeof(double));
+	*durations = malloc((cnt + 1) * sizeof(double));
+	if (!*values || !*durations)
+		return soma__yerr(c, val, key, SOMA_ENOMEM, "out of memory");
+	while (!rc && (item = fy_node_sequence_iterate(val, &it))) {
+		size_t old = soma__ypush_index(c, i), old2;
+		double t = 0, v = 0;
+
+		if (!fy_node_is_sequence(item) ||
+		    fy_node_sequence_item_count(item) != 2) {
+			rc = soma__yerr(c, item, val, SOMA_EPARSE,
+					"got %s, expected a pair [time, value], e.g. [10 ms, 5 pA]",
+					fy_node_is_sequence(item) ?
+						"a list of another length" :
+						soma__ydescribe(item, buf, sizeof(buf)));
+		} else {
+			old2 = soma__ypush_index(c, 0);
+			rc = soma__ynumber(c, item,
+					   fy_node_sequence_get_by_index(item, 0),
+					   &v_seg_duration, &t);
+			if (!rc && i > 0 && t < t_prev)
+				rc = soma__yerr(c, fy_node_sequence_get_by_index(item, 0),
+						item, SOMA_ERANGE,
+						"time %g ms is before the previous step's %g ms: times must not decrease",
+						t, t_prev);
+			soma__ypop(c, old2);
+			if (!rc) {
+				old2 = soma__ypush_index(c, 1);
+				rc = soma__ynumber(c, item,
+						   fy_node_sequence_get_by_index(item, 1),
+						   vi, &v);
+				soma__ypop(c, old2);
+			}
+		}
+		soma__ypop(c, old);
+		if (rc)
+			break;
+		/* the segment before this time: 0 up to the first time, then
+		 * the previous value */
+		if (i == 0) {
+			(*values)[k] = 0;
+			(*durations)[k++] = t;
+		} else {
+			(*durations)[k - 1] = t - t_prev;
+		}
+		(*values)[k] = v;
+		(*durations)[k++] = INFINITY;
+		t_prev = t;
+		i++;
+	}
+	*n = k;
+	return rc;
+}
+
+static const soma_var_info v_ramp_time = {
+	.name = "time", .unit = "ms", .def = 0.0, .min = 0.0, .max = INFINITY,
+	.doc = "time",
+};
+
+/* ramp: {from, to, start (default 0), end}: the value goes linearly from
+ * `from` at `start` to `to` at `end`, 0 outside (the seed's ramp_current). */
+static int read_ramp(struct soma__yctx *c, struct fy_node *key,
+		     struct fy_node *val, const soma_var_info *vi,
+		     double *from, double *to, double *start, double *end)
+{
+	static const char *const keys[] = { "from", "to", "start", "end", NULL };
+	struct fy_node_pair *pf, *pt, *ps, *pe;
+	size_t old;
+	int rc;
+
+	rc = soma__ycheck_map(c, key, val, keys,
+			      "a mapping with from, to, start and end, e.g. {from: 0 pA, to: 10 pA, start: 0 ms, end: 500 ms}");
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "from", "the value at start", &pf);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "to", "the value at end", &pt);
+	if (!rc)
+		rc = soma__yrequire(c, key, val, "end", "the time the ramp ends", &pe);
+	if (rc)
+		return rc;
+	old = soma__ypush(c, "from");
+	rc = soma__ynumber(c, PK(pf), PV(pf), vi, from);
+	soma__ypop(c, old);
+	if (!rc) {
+		old = soma__ypush(c, "to");
+		rc = soma__ynumber(c, PK(pt), PV(pt), vi, to);
+		soma__ypop(c, old);
+	}
+	*start = 0;
+	ps = soma__yget(val, "start");
+	if (!rc && ps) {
+		old = soma__ypush(c, "start");
+		rc = soma__ynumber(c, PK(ps), PV(ps), &v_ramp_time, start);
+		soma__ypop(c, old);
+	}
+	if (!rc) {
+		old = soma__ypush(c, "end");
+		rc = soma__ynumber(c, PK(pe), PV(pe), &v_ramp_time, end);
+		if (!rc && !(*end > *start))
+			rc = soma__yerr(c, PV(pe), PK(pe), SOMA_ERANGE,
+					"end = %g ms must be after start = %g ms",
+					*end, *start);
+		soma__ypop(c, old);
+	}
+	return rc;
+}
+
 static int read_input(struct soma__yctx *c, soma_network *net,
 		      struct fy_node *key, struct fy_node *val)
 {
-	static const char *const keys[] = { "target", "current", "segments",
+	static const char *const keys[] = { "target", "channel", "current",
+					    "segments", "steps", "ramp",
 					    "neurons", NULL };
-	struct fy_node_pair *p_target, *p_cur, *p_seg, *p;
+	static const char *const forms[] = { "current", "segments", "steps",
+					     "ramp" };
+	struct fy_node_pair *p_target, *p_form = NULL, *p;
 	double *values = NULL, *durations = NULL, cur, inf = INFINITY;
+	double r_from = 0, r_to = 0, r_start = 0, r_end = 0;
 	uint32_t *neurons = NULL, n_neurons = 0;
 	size_t n_seg = 0, old;
-	int rc, pop;
+	const soma_model *m;
+	soma_var_info vi;
+	int rc, pop, ch = 0, id, form = -1;
 
 	rc = soma__ycheck_map(c, key, val, keys,
-			      "a mapping with target and current or segments");
+			      "a mapping with target and one of current, segments, steps and ramp");
 	if (!rc)
 		rc = soma__yrequire(c, key, val, "target",
 				    "the population that receives the input",
@@ -848,33 +1084,73 @@ static int read_input(struct soma__yctx *c, soma_network *net,
 	soma__ypop(c, old);
 	if (rc)
 		return rc;
+	m = soma_population_model(net, pop);
+	if (m->kind != SOMA_MODEL_NEURON)
+		return net_err(c, net, PV(p_target), PK(p_target),
+			       soma_network_add_current(net, pop, NULL, 0, &inf,
+							&inf, 1, NULL));
 
-	p_cur = soma__yget(val, "current");
-	p_seg = soma__yget(val, "segments");
-	if (p_cur && p_seg) {
-		old = soma__ypush(c, "segments");
-		rc = soma__yerr(c, PK(p_seg), NULL, SOMA_EPARSE,
-				"both current and segments given: expected one of them");
-		soma__ypop(c, old);
-		return rc;
-	}
-	if (!p_cur && !p_seg)
-		return soma__yerr(c, key, val, SOMA_EPARSE,
-				  "missing key 'current' or 'segments' (a constant current, or a list of [value, duration] pairs)");
-	if (p_cur) {
-		old = soma__ypush(c, "current");
-		rc = soma__ynumber(c, PK(p_cur), PV(p_cur), &v_current, &cur);
+	p = soma__yget(val, "channel");
+	if (p) {
+		const char *name;
+		soma_var_info chans[8];
+		size_t nch = soma_model_input_count(m);
+
+		for (size_t k = 0; k < nch && k < 8; k++)
+			chans[k] = *soma_model_input(m, k);
+		old = soma__ypush(c, "channel");
+		rc = soma__yscalar(c, PK(p), PV(p), "an input channel name", &name);
+		if (!rc)
+			rc = get_var(c, PV(p), m, chans, nch < 8 ? nch : 8, name,
+				     "input channel", &ch);
 		soma__ypop(c, old);
 		if (rc)
 			return rc;
-	} else {
-		old = soma__ypush(c, "segments");
-		rc = read_segments(c, PK(p_seg), PV(p_seg), &values, &durations,
-				   &n_seg);
-		soma__ypop(c, old);
-		if (rc)
-			goto out_free;
 	}
+	vi = *soma_model_input(m, (size_t)ch);
+	vi.min = -INFINITY;
+	vi.max = INFINITY;
+	vi.flags = 0;
+
+	for (int f = 0; f < 4; f++) {
+		struct fy_node_pair *q = soma__yget(val, forms[f]);
+		if (!q)
+			continue;
+		if (p_form) {
+			old = soma__ypush(c, forms[f]);
+			rc = soma__yerr(c, PK(q), NULL, SOMA_EPARSE,
+					"both %s and %s given: expected one of current, segments, steps and ramp",
+					forms[form], forms[f]);
+			soma__ypop(c, old);
+			return rc;
+		}
+		p_form = q;
+		form = f;
+	}
+	if (!p_form)
+		return soma__yerr(c, key, val, SOMA_EPARSE,
+				  "missing key 'current', 'segments', 'steps' or 'ramp' (a constant, [value, duration] pairs, [time, value] pairs, or {from, to, start, end})");
+	old = soma__ypush(c, forms[form]);
+	switch (form) {
+	case 0:
+		rc = soma__ynumber(c, PK(p_form), PV(p_form), &vi, &cur);
+		break;
+	case 1:
+		rc = read_segments(c, PK(p_form), PV(p_form), &vi, &values,
+				   &durations, &n_seg);
+		break;
+	case 2:
+		rc = read_steps(c, PK(p_form), PV(p_form), &vi, &values,
+				&durations, &n_seg);
+		break;
+	default:
+		rc = read_ramp(c, PK(p_form), PV(p_form), &vi, &r_from, &r_to,
+			       &r_start, &r_end);
+		break;
+	}
+	soma__ypop(c, old);
+	if (rc)
+		goto out_free;
 
 	p = soma__yget(val, "neurons");
 	if (p) {
@@ -886,12 +1162,22 @@ static int read_input(struct soma__yctx *c, soma_network *net,
 			goto out_free;
 	}
 
-	if (p_cur)
+	if (form == 0) {
 		rc = soma_network_add_current(net, pop, neurons, n_neurons, &cur,
-					      &inf, 1, NULL);
-	else
+					      &inf, 1, &id);
+	} else if (form == 3) {
+		double v[3] = { 0, r_from, 0 };
+		double d[3] = { r_start, r_end - r_start, INFINITY };
+		rc = soma_network_add_current(net, pop, neurons, n_neurons, v, d,
+					      3, &id);
+		if (!rc)
+			rc = soma_input_set_ramp(net, id, 1, r_to);
+	} else {
 		rc = soma_network_add_current(net, pop, neurons, n_neurons,
-					      values, durations, n_seg, NULL);
+					      values, durations, n_seg, &id);
+	}
+	if (!rc && ch)
+		rc = soma_input_set_channel(net, id, soma_model_input(m, (size_t)ch)->name);
 	if (rc)
 		rc = net_err(c, net, key, NULL, rc);
 out_free:
@@ -903,24 +1189,38 @@ out_free:
 
 /* ---- record -------------------------------------------------------------- */
 
-static int read_state_record(struct soma__yctx *c, soma_network *net,
-			     struct fy_node *key, struct fy_node *val)
+static int read_state_record(struct soma__yctx *c, soma_sim *sim,
+			     soma_network *net, struct fy_node *key,
+			     struct fy_node *val)
 {
-	static const char *const keys[] = { "population", "variable", "neurons",
-					    "every", NULL };
-	struct fy_node_pair *p_pop, *p_var, *p;
+	static const char *const keys[] = { "population", "projection",
+					    "variable", "neurons", "every",
+					    "figure", NULL };
+	struct fy_node_pair *p_pop, *p_proj, *p_var, *p;
 	uint32_t *neurons = NULL, n_neurons = 0, zero = 0;
 	const soma_model *m;
 	const char *var;
 	uint64_t every = 1;
 	size_t old;
-	int rc, pop, i;
+	int rc, pop = -1, proj = -1, i, id = -1;
 
 	rc = soma__ycheck_map(c, key, val, keys,
-			      "a mapping with population, variable, neurons and every");
-	if (!rc)
+			      "a mapping with population (or projection), variable, neurons, every and figure");
+	if (rc)
+		return rc;
+	p_pop = soma__yget(val, "population");
+	p_proj = soma__yget(val, "projection");
+	if (p_pop && p_proj) {
+		old = soma__ypush(c, "projection");
+		rc = soma__yerr(c, PK(p_proj), NULL, SOMA_EPARSE,
+				"both population and projection given: a recording is of one of them");
+		soma__ypop(c, old);
+		return rc;
+	}
+	if (!p_proj)
 		rc = soma__yrequire(c, key, val, "population",
-				    "the population to record", &p_pop);
+				    "the population (or projection) to record",
+				    &p_pop);
 	if (!rc)
 		rc = soma__yrequire(c, key, val, "variable",
 				    "the state variable to record, e.g. V",
@@ -928,12 +1228,22 @@ static int read_state_record(struct soma__yctx *c, soma_network *net,
 	if (rc)
 		return rc;
 
-	old = soma__ypush(c, "population");
-	rc = get_population(c, net, PK(p_pop), PV(p_pop), &pop);
-	soma__ypop(c, old);
-	if (rc)
-		return rc;
-	m = soma_population_model(net, pop);
+	if (p_proj) {
+		old = soma__ypush(c, "projection");
+		rc = get_projection(c, net, PK(p_proj), PV(p_proj), &proj);
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+		pop = soma_projection_post(net, proj);
+		m = soma_projection_model(net, proj);
+	} else {
+		old = soma__ypush(c, "population");
+		rc = get_population(c, net, PK(p_pop), PV(p_pop), &pop);
+		soma__ypop(c, old);
+		if (rc)
+			return rc;
+		m = soma_population_model(net, pop);
+	}
 	old = soma__ypush(c, "variable");
 	rc = soma__yscalar(c, PK(p_var), PV(p_var), "a state variable name",
 			   &var);
@@ -962,19 +1272,40 @@ static int read_state_record(struct soma__yctx *c, soma_network *net,
 		soma__ypop(c, old);
 		if (rc)
 			return rc;
-		rc = soma_network_record_state(net, pop, var, neurons,
-					       n_neurons, (uint32_t)every, NULL);
+		rc = proj >= 0 ? soma_network_record_projection_state(
+					 net, proj, var, neurons, n_neurons,
+					 (uint32_t)every, &id)
+			       : soma_network_record_state(net, pop, var, neurons,
+							   n_neurons,
+							   (uint32_t)every, &id);
 	} else {
-		rc = soma_network_record_state(net, pop, var, &zero, 1,
-					       (uint32_t)every, NULL);
+		rc = proj >= 0 ? soma_network_record_projection_state(
+					 net, proj, var, &zero, 1, (uint32_t)every,
+					 &id)
+			       : soma_network_record_state(net, pop, var, &zero, 1,
+							   (uint32_t)every, &id);
 	}
 	free(neurons);
 	if (rc)
 		return net_err(c, net, val, key, rc);
-	return SOMA_OK;
+	p = soma__yget(val, "figure");
+	if (p) {
+		const char *fig;
+
+		old = soma__ypush(c, "figure");
+		rc = soma__yscalar(c, PK(p), PV(p), "a figure name", &fig);
+		if (!rc && !valid_name(fig))
+			rc = soma__yerr(c, PV(p), PK(p), SOMA_EINVAL,
+					"invalid figure name '%s': expected letters, digits and _, not starting with a digit",
+					fig);
+		if (!rc && soma__sim_set_figure(sim, id, fig))
+			rc = soma__yerr(c, PV(p), PK(p), SOMA_ENOMEM, "out of memory");
+		soma__ypop(c, old);
+	}
+	return rc;
 }
 
-static int read_record(struct soma__yctx *c, soma_network *net,
+static int read_record(struct soma__yctx *c, soma_sim *sim, soma_network *net,
 		       struct fy_node *key, struct fy_node *val)
 {
 	static const char *const keys[] = { "spikes", "rate_window", "state",
@@ -1062,7 +1393,7 @@ static int read_record(struct soma__yctx *c, soma_network *net,
 		while (!rc && (item = fy_node_sequence_iterate(v, &it))) {
 			size_t old3 = soma__ypush_index(c, i++);
 
-			rc = read_state_record(c, net, v, item);
+			rc = read_state_record(c, sim, net, v, item);
 			soma__ypop(c, old3);
 		}
 		soma__ypop(c, old2);
@@ -1176,6 +1507,6 @@ int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim)
 				"a mapping of input names to inputs", 0,
 				read_input);
 	if (!rc && (p = soma__yget(root, "record")))
-		rc = read_record(c, net, PK(p), PV(p));
+		rc = read_record(c, sim, net, PK(p), PV(p));
 	return rc;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Values with units ("0.1 ms", "-52 mV", "2.1e-3 uS"), converted to soma's
- * internal units: ms, mV, nS, pA, pF, GOhm, Hz.
+ * internal units: ms, mV, nS, pA, pF, GOhm, Hz, and 1/ms for the rate
+ * constants of kinetic models (kept apart from Hz, the unit of firing rates).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,16 +17,16 @@
 
 /* Dimensions, in the order of the table in units.h. */
 enum dim { TIME, VOLTAGE, CURRENT, CONDUCTANCE, CAPACITANCE, RESISTANCE,
-	   FREQUENCY, N_DIMS };
+	   FREQUENCY, RATE, N_DIMS };
 
 static const char *const dim_name[N_DIMS] = {
 	"time", "voltage", "current", "conductance", "capacitance",
-	"resistance", "frequency",
+	"resistance", "frequency", "rate constant",
 };
 
 /* Internal unit of each dimension. */
 static const char *const dim_unit[N_DIMS] = {
-	"ms", "mV", "pA", "nS", "pF", "GOhm", "Hz",
+	"ms", "mV", "pA", "nS", "pF", "GOhm", "Hz", "1/ms",
 };
 
 /* What each dimension accepts, for messages (the spellings of units.h). */
@@ -37,6 +38,7 @@ static const char *const dim_list[N_DIMS] = {
 	"pF, nF, uF, F",
 	"GOhm, MOhm, kOhm, Ohm",
 	"Hz, kHz",
+	"1/ms, 1/s",
 };
 
 struct unit {
@@ -76,6 +78,8 @@ static const struct unit units[] = {
 	{ "Ohm", RESISTANCE, 1e-9 },
 	{ "Hz", FREQUENCY, 1.0 },
 	{ "kHz", FREQUENCY, 1e3 },
+	{ "1/ms", RATE, 1.0 },
+	{ "1/s", RATE, 1e-3 },
 };
 
 #define N_UNITS (sizeof(units) / sizeof(units[0]))

@@ -903,7 +903,7 @@ static void test_alias_growth(void **state)
 	(void)state;
 	path = write_growth(0);
 	snprintf(want, sizeof(want),
-		 "%s:6:5: populations.A.junk: unknown key: expected one of model, size, params, init",
+		 "%s:6:5: populations.A.junk: unknown key: expected one of model, size, method, rtol, atol, params, init",
 		 path);
 	load_fails(path, NULL, 0, SOMA_EPARSE, want);
 	path = write_growth(1);

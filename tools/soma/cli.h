@@ -52,6 +52,7 @@ struct cli_record {
 	uint32_t n_neurons;   /* recorded neurons (state) */
 	uint64_t spikes;      /* spikes recorded (spikes; set after the run) */
 	char *file;           /* data file: "spikes.csv" or "POP.VAR.csv" */
+	char *figure;         /* state: grid figure it is a panel of, or NULL */
 };
 
 /* A figure: its script STEM.gp and, when drawn, STEM.png and STEM.svg. */
@@ -102,7 +103,8 @@ enum {
  */
 int cli_plot(struct cli_outputs *out);
 
-/* The name of @r's figure: raster_POP or POP.VAR, in a new string (NULL when
+/* The name of @r's figure: raster_POP, POP.VAR, or the name of the grid
+ * figure it is a panel of (record.state[].figure), in a new string (NULL when
  * out of memory). Its script is STEM.gp, its figures STEM.png and STEM.svg. */
 char *cli_figure_stem(const struct cli_record *r);
 

@@ -89,6 +89,21 @@ static void print_model(const soma_model *m, int with_doc)
 			       "", v->doc ? v->doc : "");
 		}
 	}
+	if (soma_model_default_method(m) != SOMA_METHOD_DEFAULT) {
+		printf("  input   ");
+		for (size_t k = 0; k < soma_model_input_count(m); k++) {
+			const soma_var_info *in = soma_model_input(m, k);
+			printf("%s%s%s%s%s", k ? ", " : " ", in->name,
+			       in->unit[0] ? " (" : "", in->unit,
+			       in->unit[0] ? ")" : "");
+		}
+		printf("\n  method   %s (default); also", 
+		       soma_method_name(soma_model_default_method(m)));
+		for (int k = 1; k < SOMA_METHOD_COUNT; k++)
+			if (k != (int)soma_model_default_method(m))
+				printf(" %s", soma_method_name((soma_method)k));
+		printf("\n");
+	}
 }
 
 /* Text in a markdown table cell: no line breaks, '|' escaped, no HTML. */

@@ -26,6 +26,10 @@
  *    on rows 0-2, rate on row 3, 10 x 8 inches).
  *  - POP.VAR: each recorded neuron's VAR against t in ms, as the seed's V-t
  *    plots.
+ *  - FIGURE: state recordings that name the same figure (record.state[].figure)
+ *    are drawn as panels of one grid, one panel per population holding all
+ *    of its recordings in that figure (e.g. V and V_th), as the seed's grids
+ *    of firing patterns.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -241,11 +245,12 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 	fputs("\tset title ", f);
 	if (r->n_neurons > MAX_TRACES)
 		snprintf(what, sizeof(what),
-			 "Population %s: %s (the first %d of %u recorded neurons)",
-			 r->pop_name, r->variable, MAX_TRACES,
+			 "%s %s: %s (the first %d of %u recorded neurons)",
+			 r->population < -1 ? "Projection" : "Population", r->pop_name, r->variable, MAX_TRACES,
 			 (unsigned)r->n_neurons);
 	else
-		snprintf(what, sizeof(what), "Population %s: %s", r->pop_name,
+		snprintf(what, sizeof(what), "%s %s: %s",
+			 r->population < -1 ? "Projection" : "Population", r->pop_name,
 			 r->variable);
 	put_quoted(f, what);
 	fputs("\n\tset xrange [0:t_end]\n"
@@ -269,6 +274,102 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 	fputs("\tplot for [i = 2:n_draw + 1] ", f);
 	put_quoted(f, r->file);
 	fputs(" using 1:i with lines lw 1 title columnheader(i)\n", f);
+	put_loop_close(f);
+}
+
+/* Is @r a state recording in grid figure @fig? */
+static int in_grid(const struct cli_record *r, const char *fig)
+{
+	return r->kind == SOMA_MONITOR_STATE && r->figure && !strcmp(r->figure, fig);
+}
+
+/* A grid of panels: every state recording of figure @fig, one panel per
+ * population (in order of first appearance) with all of its recordings. */
+static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
+{
+	size_t n_panels = 0, cols, rows;
+	char what[256];
+
+	for (size_t i = 0; i < out->n_rec; i++) {
+		int first = in_grid(&out->rec[i], fig);
+		for (size_t k = 0; first && k < i; k++)
+			if (in_grid(&out->rec[k], fig) &&
+			    out->rec[k].population == out->rec[i].population)
+				first = 0;
+		n_panels += (size_t)first;
+	}
+	for (cols = 1; cols * cols < n_panels; cols++)
+		;
+	rows = (n_panels + cols - 1) / cols;
+	snprintf(what, sizeof(what),
+		 "Figure %s: %zu panels, one per population, state against time.",
+		 fig, n_panels);
+	put_head(f, what, fig, (int)(cols * 360 > 800 ? cols * 360 : 800),
+		 (int)(rows * 240 > 400 ? rows * 240 : 400));
+	fprintf(f, "t_end = %.17g\n", out->t_end_ms);
+	put_loop_open(f);
+	fprintf(f, "\tset multiplot layout %zu, %zu title ", rows, cols);
+	put_quoted(f, fig);
+	fputs("\n", f);
+	for (size_t i = 0; i < out->n_rec; i++) {
+		const struct cli_record *r = &out->rec[i];
+		int first = in_grid(r, fig), more = 0;
+
+		for (size_t k = 0; first && k < i; k++)
+			if (in_grid(&out->rec[k], fig) &&
+			    out->rec[k].population == r->population)
+				first = 0;
+		if (!first)
+			continue;
+		fputs("\tset title ", f);
+		put_quoted(f, r->pop_name);
+		fputs("\n\tset xrange [0:t_end]\n"
+		      "\tset autoscale yfix\n"
+		      "\tset offsets 0, 0, graph 0.05, graph 0.05\n"
+		      "\tset xlabel 't (ms)'\n", f);
+		for (size_t k = i + 1; k < out->n_rec; k++)
+			more |= in_grid(&out->rec[k], fig) &&
+				out->rec[k].population == r->population;
+		fputs("\tset ylabel ", f);
+		if (more) {
+			/* several variables: the unit they share, if they do */
+			int same = 1;
+			for (size_t k = i + 1; k < out->n_rec; k++)
+				if (in_grid(&out->rec[k], fig) &&
+				    out->rec[k].population == r->population &&
+				    strcmp(out->rec[k].unit ? out->rec[k].unit : "",
+					   r->unit ? r->unit : ""))
+					same = 0;
+			put_quoted(f, same && r->unit ? r->unit : "");
+		} else if (r->unit && r->unit[0]) {
+			char label[128];
+			snprintf(label, sizeof(label), "%s (%s)", r->variable, r->unit);
+			put_quoted(f, label);
+		} else {
+			put_quoted(f, r->variable);
+		}
+		fputs("\n", f);
+		if (more)
+			fputs("\tset key top right font ',8'\n", f);
+		else
+			fputs("\tunset key\n", f);
+		fputs("\tplot ", f);
+		for (size_t k = i, sep = 0; k < out->n_rec; k++) {
+			const struct cli_record *q = &out->rec[k];
+			uint32_t n_draw;
+
+			if (!in_grid(q, fig) || q->population != r->population)
+				continue;
+			n_draw = q->n_neurons < MAX_TRACES ? q->n_neurons : MAX_TRACES;
+			fprintf(f, "%sfor [i = 2:%u] ", sep++ ? ", \\\n\t\t" : "",
+				(unsigned)n_draw + 1);
+			put_quoted(f, q->file);
+			fputs(" using 1:i with lines lw 1 title ", f);
+			put_quoted(f, q->variable);
+		}
+		fputs("\n", f);
+	}
+	fputs("\tunset multiplot\n", f);
 	put_loop_close(f);
 }
 
@@ -304,6 +405,8 @@ static int write_script(struct cli_outputs *out, const struct cli_record *r,
 	}
 	if (r->kind == SOMA_MONITOR_SPIKES)
 		put_raster(f, out, r, stem);
+	else if (r->figure)
+		put_grid(f, out, r->figure);
 	else
 		put_state(f, out, r, stem);
 	if (ferror(f) | fclose(f)) {
@@ -585,7 +688,9 @@ char *cli_figure_stem(const struct cli_record *r)
 	char *s = NULL;
 	int n;
 
-	if (r->kind == SOMA_MONITOR_SPIKES)
+	if (r->kind == SOMA_MONITOR_STATE && r->figure)
+		n = asprintf(&s, "%s", r->figure);
+	else if (r->kind == SOMA_MONITOR_SPIKES)
 		n = asprintf(&s, "raster_%s", r->pop_name);
 	else
 		n = asprintf(&s, "%s.%s", r->pop_name, r->variable);
@@ -616,6 +721,13 @@ int cli_plot(struct cli_outputs *out)
 
 		if (r->kind == SOMA_MONITOR_SPIKES && !out->rates_file)
 			continue; /* cannot happen with a conforming library */
+		if (r->kind == SOMA_MONITOR_STATE && r->figure) {
+			int seen = 0; /* the grid is drawn at its first panel */
+			for (k = 0; k < i; k++)
+				seen |= in_grid(&out->rec[k], r->figure);
+			if (seen)
+				continue;
+		}
 		stem = cli_figure_stem(r);
 		if (!stem) {
 			cli_error("out of memory");

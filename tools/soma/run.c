@@ -196,6 +196,7 @@ static void free_outputs(struct cli_outputs *out)
 		free(out->rec[i].variable);
 		free(out->rec[i].unit);
 		free(out->rec[i].file);
+		free(out->rec[i].figure);
 	}
 	free(out->rec);
 	for (size_t i = 0; i < out->n_figures; i++)
@@ -210,7 +211,8 @@ static void free_outputs(struct cli_outputs *out)
 
 /* Copy what was recorded and the file names, while the outputs are open.
  * Returns 0 or -1 when out of memory. */
-static int collect_outputs(const soma_network *net, struct cli_outputs *out)
+static int collect_outputs(const soma_sim *sim, const soma_network *net,
+			   struct cli_outputs *out)
 {
 	int n = soma_network_monitor_count(net), spikes = 0;
 	const char *rates;
@@ -225,9 +227,13 @@ static int collect_outputs(const soma_network *net, struct cli_outputs *out)
 
 		if (soma_network_monitor_info(net, id, &mi) != SOMA_OK)
 			continue;
-		name = soma_population_name(net, mi.population);
+		/* a projection's state is drawn under the projection's name and
+		 * grouped apart from its post population in grid figures */
+		name = mi.projection >= 0 ? soma_projection_name(net, mi.projection)
+					  : soma_population_name(net, mi.population);
 		r->kind = mi.kind;
-		r->population = mi.population;
+		r->population = mi.projection >= 0 ? -2 - mi.projection
+						   : mi.population;
 		r->pop_name = strdup(name ? name : "?");
 		r->pop_size = soma_population_size(net, mi.population);
 		r->n_neurons = mi.n_neurons;
@@ -239,6 +245,11 @@ static int collect_outputs(const soma_network *net, struct cli_outputs *out)
 			r->unit = strdup(mi.unit ? mi.unit : "");
 			if (!r->variable || !r->unit)
 				return -1;
+			if (soma_sim_figure(sim, id)) {
+				r->figure = strdup(soma_sim_figure(sim, id));
+				if (!r->figure)
+					return -1;
+			}
 			if (mi.path)
 				r->file = strdup(base_name(mi.path));
 			else if (asprintf(&r->file, "%s.%s.csv", r->pop_name,
@@ -618,7 +629,7 @@ int cli_run(const struct cli_run_opts *opts)
 			  soma_network_errmsg(net) : soma_strerror(st));
 		goto out;
 	}
-	if (collect_outputs(net, &out)) {
+	if (collect_outputs(sim, net, &out)) {
 		cli_error("out of memory");
 		goto out_fail;
 	}
