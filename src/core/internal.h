@@ -266,6 +266,16 @@ uint32_t soma__spike_reset(struct soma__pop *p, uint32_t lo, uint32_t n,
 uint32_t soma__spike_crossing(struct soma__pop *p, uint32_t lo, uint32_t n,
 			      const double *V_old, const double *V, double V_th);
 
+/* Stage-2 output of a synapse with state @s (n_post doubles, pA or nS):
+ * current-based I += s; conductance-based g += s and I += s E, i.e. the
+ * current s (E - V) (src/models/synapses/output.c). */
+void soma__syn_output(const struct soma__proj *j, const double *s, double E,
+		      double *I, double *g);
+
+/* Stage 7 of a single-exponential synapse (state[0] = s, derived[0] =
+ * exp(-dt/tau)): s <- s exp(-dt/tau) + arrivals, exact over the step. */
+void soma__syn_exp_advance(struct soma__proj *j, const double *arrive);
+
 /* Built-in model registry (src/models/registry.c). */
 extern const soma_model soma__model_lif;
 extern const soma_model soma__model_hh;

@@ -112,60 +112,52 @@ static int valid_name(const char *s)
 }
 
 /* A population name, looked up in @net, with a did-you-mean when unknown. */
-static int get_population(struct soma__yctx *c, soma_network *net,
-			  struct fy_node *key, struct fy_node *val, int *out)
+/* The population (@proj 0) or projection (@proj 1) named by @val. */
+static int get_named(struct soma__yctx *c, soma_network *net,
+		     struct fy_node *key, struct fy_node *val, int proj,
+		     int *out)
 {
-	char list[512] = "", sugg[128];
+	const char *what = proj ? "projection" : "population";
+	char list[512] = "", sugg[128], desc[32];
 	struct soma__ysugg s;
 	const char *name;
 	int i, n, rc;
 
-	rc = soma__yscalar(c, key, val, "a population name", &name);
+	snprintf(desc, sizeof(desc), "a %s name", what);
+	rc = soma__yscalar(c, key, val, desc, &name);
 	if (rc)
 		return rc;
-	if (soma_population_find(net, name, out) == SOMA_OK)
+	if ((proj ? soma_projection_find(net, name, out)
+		  : soma_population_find(net, name, out)) == SOMA_OK)
 		return SOMA_OK;
 	soma__ysugg_init(&s);
-	n = soma_network_population_count(net);
+	n = proj ? soma_network_projection_count(net)
+		 : soma_network_population_count(net);
 	for (i = 0; i < n; i++) {
-		soma__ysugg_add(&s, name, soma_population_name(net, i));
-		soma__ylist_add(list, sizeof(list), soma_population_name(net, i));
+		const char *ni = proj ? soma_projection_name(net, i)
+				      : soma_population_name(net, i);
+		soma__ysugg_add(&s, name, ni);
+		soma__ylist_add(list, sizeof(list), ni);
 	}
 	if (s.best)
-		return soma__yerr(c, val, key, SOMA_ENOENT,
-				  "unknown population '%s'%s", name,
+		return soma__yerr(c, val, key, SOMA_ENOENT, "unknown %s '%s'%s",
+				  what, name,
 				  soma__ysugg_str(&s, sugg, sizeof(sugg)));
 	return soma__yerr(c, val, key, SOMA_ENOENT,
-			  "unknown population '%s': expected one of %s", name,
-			  list);
+			  "unknown %s '%s': expected one of %s", what, name,
+			  n ? list : "(none: the file has no projections)");
+}
+
+static int get_population(struct soma__yctx *c, soma_network *net,
+			  struct fy_node *key, struct fy_node *val, int *out)
+{
+	return get_named(c, net, key, val, 0, out);
 }
 
 static int get_projection(struct soma__yctx *c, soma_network *net,
 			  struct fy_node *key, struct fy_node *val, int *out)
 {
-	char list[512] = "", sugg[128];
-	struct soma__ysugg s;
-	const char *name;
-	int i, n, rc;
-
-	rc = soma__yscalar(c, key, val, "a projection name", &name);
-	if (rc)
-		return rc;
-	if (soma_projection_find(net, name, out) == SOMA_OK)
-		return SOMA_OK;
-	soma__ysugg_init(&s);
-	n = soma_network_projection_count(net);
-	for (i = 0; i < n; i++) {
-		soma__ysugg_add(&s, name, soma_projection_name(net, i));
-		soma__ylist_add(list, sizeof(list), soma_projection_name(net, i));
-	}
-	if (s.best)
-		return soma__yerr(c, val, key, SOMA_ENOENT,
-				  "unknown projection '%s'%s", name,
-				  soma__ysugg_str(&s, sugg, sizeof(sugg)));
-	return soma__yerr(c, val, key, SOMA_ENOENT,
-			  "unknown projection '%s': expected one of %s", name,
-			  n ? list : "(none: the file has no projections)");
+	return get_named(c, net, key, val, 1, out);
 }
 
 /* A model name of one of the kinds in @kinds (bit 1 << kind). */

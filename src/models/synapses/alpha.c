@@ -49,23 +49,10 @@ static int alpha_prepare(struct soma__proj *j, double dt, char *err,
 }
 
 static void alpha_current(const struct soma__proj *j, const double *V,
-			  double *I, double *g)
+                          double *I, double *g)
 {
-	const double *restrict s = j->state[S_S];
-	const uint32_t n = j->n_post;
-
 	(void)V;
-	if (j->output == SOMA_OUTPUT_CONDUCTANCE) {
-		/* I = s (E - V) = s E - s V: the neuron integrates I - g V */
-		const double E = j->param[P_E];
-		for (uint32_t i = 0; i < n; i++) {
-			I[i] += s[i] * E;
-			g[i] += s[i];
-		}
-	} else {
-		for (uint32_t i = 0; i < n; i++)
-			I[i] += s[i];
-	}
+	soma__syn_output(j, j->state[S_S], j->param[P_E], I, g);
 }
 
 /* Exact over one step; the arrivals due at t_{n+1} jump x, so s stays

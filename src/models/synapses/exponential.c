@@ -32,40 +32,19 @@ static int exp_prepare(struct soma__proj *j, double dt, char *err, size_t len)
 }
 
 static void exp_current(const struct soma__proj *j, const double *V,
-			double *I, double *g)
+                        double *I, double *g)
 {
-	const double *restrict s = j->state[0];
-	const uint32_t n = j->n_post;
-
 	(void)V;
-	if (j->output == SOMA_OUTPUT_CONDUCTANCE) {
-		/* I = s (E - V) = s E - s V: the neuron integrates I - g V */
-		const double E = j->param[P_E];
-		for (uint32_t i = 0; i < n; i++) {
-			I[i] += s[i] * E;
-			g[i] += s[i];
-		}
-	} else {
-		for (uint32_t i = 0; i < n; i++)
-			I[i] += s[i];
-	}
+	soma__syn_output(j, j->state[0], j->param[P_E], I, g);
 }
 
-/* Exact over one step (the seed integrates it with exponential Euler, which
- * is exact for this linear equation). */
-static void exp_advance(struct soma__proj *j, const double *arrive)
-{
-	double *restrict s = j->state[0];
-	const double decay = j->derived[D_DECAY];
-
-	for (uint32_t i = 0; i < j->n_post; i++)
-		s[i] = s[i] * decay + arrive[i];
-}
-
+/* s advances exactly over one step: s(t+dt) = s(t) exp(-dt/tau) +
+ * arrivals (soma__syn_exp_advance; the seed's exponential Euler is exact for
+ * this linear equation). */
 static const struct soma__model_ops ops = {
 	.proj_prepare = exp_prepare,
 	.proj_current = exp_current,
-	.proj_advance = exp_advance,
+	.proj_advance = soma__syn_exp_advance,
 	.v_index = -1,
 };
 
