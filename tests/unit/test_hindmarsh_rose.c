@@ -543,56 +543,6 @@ static void test_crossing_and_checks(void **state)
 	soma_network_destroy(net);
 }
 
-/* diag (used by exp_euler) against a central finite difference of the
- * right-hand side in each variable, with a conductance input g = 0.3 nS
- * (I - g V) so the g terms are checked too. */
-static void test_diag(void **state)
-{
-	const soma_model *m = soma_model_find("hindmarsh_rose");
-	struct soma__pop p;
-	double param[32], y[3] = { 0.7, -3, 2.5 }, dy[3], dg[3], yp[3], dyp[3];
-	double *py[3], *pdy[3], *pdg[3], *pyp[3], *pdyp[3];
-	double I = 0.8, g = 0.3;
-	const double *in[1] = { &I };
-	struct soma__blk b = { 0, 1, in, &g };
-	char err[256];
-
-	(void)state;
-	memset(&p, 0, sizeof(p));
-	p.model = m;
-	p.n = 1;
-	p.param = param;
-	p.method = SOMA_METHOD_EXP_EULER;
-	for (size_t k = 0; k < m->n_params; k++)
-		param[k] = m->params[k].def;
-	
-	assert_int_equal(m->ops->pop_prepare(&p, 0.01, err, sizeof(err)), SOMA_OK);
-	assert_int_equal(m->ops->n_ode, 3);
-	for (int k = 0; k < 3; k++) {
-		py[k] = &y[k];
-		pdy[k] = &dy[k];
-		pdg[k] = &dg[k];
-		pyp[k] = &yp[k];
-		pdyp[k] = &dyp[k];
-	}
-	m->ops->rhs(&p, &b, (const double *const *)py, pdy, pdg);
-	for (int k = 0; k < 3; k++) {
-		const double h = 1e-5;
-		double fp, fm, fd;
-
-		memcpy(yp, y, sizeof(y));
-		yp[k] = y[k] + h;
-		m->ops->rhs(&p, &b, (const double *const *)pyp, pdyp, NULL);
-		fp = dyp[k];
-		yp[k] = y[k] - h;
-		m->ops->rhs(&p, &b, (const double *const *)pyp, pdyp, NULL);
-		fm = dyp[k];
-		fd = (fp - fm) / (2 * h);
-		assert_true(fabs(dg[k] - fd) < 1e-7 * (1 + fabs(fd)));
-		assert_true(dg[k] != 0); /* every variable decays or drives itself */
-	}
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,7 +554,6 @@ int main(void)
 		cmocka_unit_test(test_reference),
 		cmocka_unit_test(test_reference_bursting),
 		cmocka_unit_test(test_rhs_and_descriptor),
-		cmocka_unit_test(test_diag),
 		cmocka_unit_test(test_crossing_and_checks),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
