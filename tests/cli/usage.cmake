@@ -105,9 +105,27 @@ endif()
 
 # ---- soma models: every built-in model, parameters with units -------------------
 soma_run(ARGS models EXPECT 0)
-foreach(model lif exponential poisson)
+set(all_models lif hh quaif expif adexif hindmarsh_rose gif wilson_cowan
+    izhikevich morris_lecar fitzhugh_nagumo poisson exponential
+    dual_exponential alpha gaba_a)
+foreach(model ${all_models})
   expect_match("${OUT}" "(^|\n)${model} " "models lists ${model}")
 endforeach()
+# each integrated neuron model: its parameters with default and unit, its
+# input channels and its default method
+foreach(model lif hh quaif expif adexif hindmarsh_rose gif wilson_cowan
+        izhikevich morris_lecar fitzhugh_nagumo)
+  soma_run(ARGS models ${model} EXPECT 0)
+  expect_match("${OUT}" "\n +parameter +default +valid range" "models ${model}: parameter table")
+  expect_match("${OUT}" "\n +input +[A-Za-z_]+" "models ${model}: input channels")
+  expect_match("${OUT}" "\n +method +[a-z_0-9]+ \\(default\\)" "models ${model}: default method")
+endforeach()
+soma_run(ARGS models hh EXPECT 0)
+expect_match("${OUT}" "\n +g_Na +120 nS" "models hh: g_Na 120 nS")
+expect_match("${OUT}" "method +exp_euler \\(default\\)" "models hh: exp_euler by default")
+soma_run(ARGS models wilson_cowan EXPECT 0)
+expect_match("${OUT}" "input +I_ext_e, I_ext_i" "models wilson_cowan: two input channels")
+soma_run(ARGS models EXPECT 0)
 expect_match("${OUT}" "\n +tau +10 ms +\\(0, inf\\) ms" "models: lif tau with unit, default and range")
 expect_match("${OUT}" "\n +V_th +[-0-9.]+ mV" "models: V_th in mV")
 expect_match("${OUT}" "\n +rate +[0-9.]+ Hz" "models: poisson rate in Hz")
