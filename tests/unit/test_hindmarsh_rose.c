@@ -294,7 +294,7 @@ static void test_irregular_spiking(void **state)
 	double isi[MAX_SPIKES] = { 0 };
 	int n = isis(&seed_runs[IRR_SPIKING], isi);
 	struct train acc[N_MODES];
-	int size[MAX_SPIKES], nb;
+	int size[MAX_SPIKES] = { 0 }, nb;
 
 	(void)state;
 	printf("  irregular spiking (euler, dt 0.02): %d ISIs, CV %.3f, aperiodicity %.3f\n",

@@ -268,17 +268,17 @@ static void test_exp_euler_exact_linear(void **state)
 	(void)state;
 	struct prob lin = { .kind = LINEAR, .n_var = 1, .a = 2.0, .b = 0.3 };
 	struct prob decay = { .kind = DECAY, .n_var = 1, .k = { 40.0 } };
-	const double dts[] = { 0.01, 0.1, 1.0, 10.0 }, y0[] = { -1.0 };
+	const double dts[] = { 0.01, 0.1, 1.0, 10.0 }, y0[] = { -1.0, 0.0 };
 	double worst = 0;
 
 	for (int j = 0; j < 4; j++) {
 		const long steps = lround(50 / dts[j]);
 		for (long s = 1; s <= steps; s *= 3) {
-			double y, ex;
+			double y[2] = { 0 }, ex[2] = { 0 };
 			assert_int_equal(integrate(&lin, SOMA_METHOD_EXP_EULER, 1, y0,
-						   dts[j], s, 0, 0, &y), 0);
-			prob_exact(&lin, 0, y0, dts[j] * (double)s, &ex);
-			worst = fmax(worst, fabs(y - ex) / fabs(ex));
+						   dts[j], s, 0, 0, y), 0);
+			prob_exact(&lin, 0, y0, dts[j] * (double)s, ex);
+			worst = fmax(worst, fabs(y[0] - ex[0]) / fabs(ex[0]));
 		}
 	}
 	printf("# exp_euler on y' = 2 - 0.3 y: worst relative error %.2e\n", worst);
@@ -346,15 +346,18 @@ static void test_rkf45_units_independent(void **state)
 	struct prob osc4 = { .kind = OSC, .n_var = 2, .k = { 1, 3, 10, 30 } };
 	const double y0[] = { 1.0, 1.0 };
 	const double o0[] = { 1, 0, 1, 0.5, -1, 2, 0.1, 0 };
-	double yb[2], ys, yf, ex;
+	double yb[2] = { 0 }, ysv[2] = { 0 }, yfv[2] = { 0 }, exv[2] = { 0 };
+	double ys, yf, ex;
 	long calls_slow;
 
 	assert_int_equal(integrate(&both, SOMA_METHOD_RKF45, 2, y0, 0.1, 20, 1e-8,
 				   1e-12, yb), 0);
 	assert_int_equal(integrate(&slow, SOMA_METHOD_RKF45, 1, y0, 0.1, 20, 1e-8,
-				   1e-12, &ys), 0);
+				   1e-12, ysv), 0);
 	assert_int_equal(integrate(&fast, SOMA_METHOD_RKF45, 1, y0, 0.1, 20, 1e-8,
-				   1e-12, &yf), 0);
+				   1e-12, yfv), 0);
+	ys = ysv[0];
+	yf = yfv[0];
 	calls_slow = slow.calls;
 	printf("# rkf45 block: slow %.17g alone %.17g; fast %.17g alone %.17g; "
 	       "evaluations slow %ld, fast %ld, both %ld\n",
@@ -362,7 +365,8 @@ static void test_rkf45_units_independent(void **state)
 	assert_true(yb[0] == ys && yb[1] == yf);
 	/* the stiff unit takes many more sub-steps than the slow one */
 	assert_true(fast.calls > 10 * calls_slow);
-	prob_exact(&slow, 0, y0, 2.0, &ex);
+	prob_exact(&slow, 0, y0, 2.0, exv);
+	ex = exv[0];
 	assert_true(fabs(ys - ex) < 100 * 1e-8 * 1.0);
 
 	double all[8], one[2];
