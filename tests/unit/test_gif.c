@@ -4,14 +4,15 @@
  *
  * The seed's table of firing patterns (BrainModels book, appendix
  * "GeneralizedIF model", the same as examples/neurons/gif_patterns.yaml) is
- * run as one network of twenty one-neuron populations at the seed's dt =
+ * run as one network of one-neuron populations (twenty plus one) at the seed's dt =
  * 0.1 ms with forward Euler, and each pattern's defining property is checked
- * as numbers. Where the seed's parameters do not produce the textbook
- * property, the test states what they do produce (and the model's doc and
- * the example say so): phasic spiking fires 5 spikes, not 1; threshold
- * variability never fires; preferred frequency shows a shorter latency, not
- * a spike/no-spike choice; hyperpolarization-induced spiking also fires at
- * zero input.
+ * as numbers. Three rows follow the published protocol (Mihalas & Niebur
+ * 2009, Table 1 / Fig. 1, as reproduced by Detorakis, ReScience 2017) where
+ * the seed's differs: threshold variability (25 ms pulses), preferred
+ * frequency (5 ms pulses), hyperpolarization-induced spiking and bursting
+ * (a = 0.03/ms, V_th_inf = -50 mV). Phasic spiking with the published
+ * values is a 5-spike onset response; a 21st population at 1.3 pA shows the
+ * one-spike form. Those four carry control runs that must not fire.
  * Also: f-I curves of class 1 (against the closed-form LIF rate) and class 2
  * (a jump), spike times against the GSL rk8pd reference for every fixed-step
  * method and rkf45, the per-neuron threshold, the refractory contract,
@@ -52,7 +53,7 @@ enum {
 	THRESHOLD_VARIABILITY, REBOUND_SPIKE, CLASS_2, INTEGRATOR,
 	INPUT_BISTABILITY, HIS, HIB, TONIC_BURSTING, PHASIC_BURSTING,
 	REBOUND_BURST, MIXED_MODE, AFTERPOTENTIALS, BASAL_BISTABILITY,
-	PREFERRED_FREQUENCY, SPIKE_LATENCY, N_PATTERNS
+	PREFERRED_FREQUENCY, SPIKE_LATENCY, PHASIC_SINGLE, N_PATTERNS
 };
 
 static const struct pattern patterns[N_PATTERNS] = {
@@ -65,9 +66,10 @@ static const struct pattern patterns[N_PATTERNS] = {
 	[ACCOMMODATION] = { "accommodation", { { "a", 0.005 } }, NAN,
 			    { { 1.5, 100 }, { 0, 500 }, { 0.5, 100 }, { 1, 100 },
 			      { 1.5, 100 }, { 0, 100 } } },
+	/* the published schedule (see the header), not the seed's 20 ms */
 	[THRESHOLD_VARIABILITY] = { "threshold_variability", { { "a", 0.005 } }, NAN,
-				    { { 1.5, 20 }, { 0, 180 }, { -1.5, 20 },
-				      { 0, 20 }, { 1.5, 20 }, { 0, 140 } } },
+				    { { 1.5, 20 }, { 0, 180 }, { -1.5, 25 },
+				      { 0, 25 }, { 1.5, 25 }, { 0, 125 } } },
 	[REBOUND_SPIKE] = { "rebound_spike", { { "a", 0.005 } }, NAN,
 			    { { 0, 50 }, { -3.5, 750 }, { 0, 200 } } },
 	[CLASS_2] = { "class_2", { { "a", 0.005 } }, -30,
@@ -78,13 +80,13 @@ static const struct pattern patterns[N_PATTERNS] = {
 	[INPUT_BISTABILITY] = { "input_bistability", { { "a", 0.005 } }, NAN,
 				{ { 1.5, 100 }, { 1.7, 400 }, { 1.5, 100 },
 				  { 1.7, 400 } } },
-	[HIS] = { "hyperpolarization_induced_spiking",
-		  { { "V_th_reset", -60 }, { "V_th_inf", -120 } }, -50,
+	/* the published a = 30/s, V_th_inf = -50 mV (not the seed's
+	 * V_th_inf = -120 mV, a = 0) */
+	[HIS] = { "hyperpolarization_induced_spiking", { { "a", 0.03 } }, NAN,
 		  { { -1, 400 } } },
 	[HIB] = { "hyperpolarization_induced_bursting",
-		  { { "V_th_reset", -60 }, { "V_th_inf", -120 }, { "A1", 10 },
-		    { "A2", -0.6 } },
-		  -50, { { -1, 400 } } },
+		  { { "a", 0.03 }, { "A1", 10 }, { "A2", -0.6 } }, NAN,
+		  { { -1, 400 } } },
 	[TONIC_BURSTING] = { "tonic_bursting",
 			     { { "a", 0.005 }, { "A1", 10 }, { "A2", -0.6 } }, NAN,
 			     { { 2, 500 } } },
@@ -106,10 +108,14 @@ static const struct pattern patterns[N_PATTERNS] = {
 	[PREFERRED_FREQUENCY] = { "preferred_frequency",
 				  { { "a", 0.005 }, { "A1", -3 }, { "A2", 0.5 } },
 				  NAN,
-				  { { 5, 10 }, { 0, 10 }, { 4, 10 }, { 0, 370 },
-				    { 5, 10 }, { 0, 90 }, { 4, 10 }, { 0, 290 } } },
+				  { { 5, 5 }, { 0, 5 }, { 4, 5 }, { 0, 385 },
+				    { 5, 5 }, { 0, 45 }, { 4, 5 }, { 0, 345 } } },
 	[SPIKE_LATENCY] = { "spike_latency", { { "a", -0.08 } }, NAN,
 			    { { 8, 2 }, { 0, 48 } } },
+	/* not in the table: phasic spiking as one spike (the published a,
+	 * a step of 1.3 pA instead of 1.5 pA) */
+	[PHASIC_SINGLE] = { "phasic_spiking_single", { { "a", 0.005 } }, NAN,
+			    { { 1.3, 500 } } },
 };
 
 /* ---- one run of all patterns (the example file as C) ------------------- */
@@ -302,6 +308,30 @@ static void print_spikes(int k)
 	printf("%s\n", r->n > 12 ? " ..." : "");
 }
 
+/* A control run of pattern @P alone for @T ms: the number of spikes, the
+ * first at most @max of them (ms, end of the step) in @t. */
+static int control_run(const struct pattern *P, double T, double *t, int max)
+{
+	soma_network *net;
+	int pop, n_spk = 0;
+	uint64_t steps;
+
+	assert_int_equal(soma_network_create(DT, 1, &net), SOMA_OK);
+	add_pattern(net, P, &pop);
+	steps = soma_network_steps_for(net, T);
+	for (uint64_t s = 1; s <= steps; s++) {
+		uint32_t n;
+
+		assert_int_equal(soma_network_run(net, 1), SOMA_OK);
+		soma_population_spikes(net, pop, NULL, &n);
+		if (n && n_spk < max)
+			t[n_spk] = (double)s * DT;
+		n_spk += n != 0;
+	}
+	soma_network_destroy(net);
+	return n_spk;
+}
+
 /* ---- the patterns ------------------------------------------------------ */
 
 /* With a = 0 the threshold stays at V_th_inf = -50 mV and the GIF is a LIF:
@@ -457,21 +487,38 @@ static void test_spike_frequency_adaptation(void **state)
 }
 
 /*
- * Phasic spiking: firing at the onset of the step only. With the seed's
- * parameters it is not one spike but five (25 to 177 ms), then silence for
- * good: at I = 1.5 pA the steady threshold V_th_inf + (a/b)(V - V_rest) =
- * -35 mV lies above the steady V = -40 mV.
+ * Phasic spiking: firing at the onset of the step only. With the published
+ * parameters (a = 0.005/ms, I = 1.5 pA; the seed's too) the onset response
+ * is five spikes (25 to 177 ms), then silence for good: the steady threshold
+ * V_th_inf + (a/b)(V - V_rest) = -35 mV lies above the steady V = -40 mV.
+ * With I = 1.3 pA (phasic_spiking_single) the same neuron fires exactly one
+ * spike, at 40.6 ms, and stays silent with V_th above V; 1.26 pA never
+ * fires, 1.36 pA fires twice (forward Euler, dt = 0.1 ms).
  */
 static void test_phasic_spiking(void **state)
 {
 	const struct trace *r = &runs[PHASIC_SPIKING];
+	const struct trace *q = &runs[PHASIC_SINGLE];
 
 	(void)state;
 	print_spikes(PHASIC_SPIKING);
-	assert_true(r->n >= 1 && r->n <= 6);
+	assert_int_equal(r->n, 5);
+	assert_true(r->spikes[0] > 20 && r->spikes[4] < 200);
+	for (int i = 2; i < r->n; i++) /* the threshold climbs: ISIs grow */
+		assert_true(r->spikes[i] - r->spikes[i - 1] >
+			    r->spikes[i - 1] - r->spikes[i - 2]);
 	assert_int_equal(count_in(r, 200, 500), 0);
 	assert_true(V_th_at(r, 500) - V_at(r, 500) > 4);
 	assert_true(fabs(V_at(r, 500) - (-40)) < 0.5);
+
+	print_spikes(PHASIC_SINGLE);
+	assert_int_equal(q->n, 1);
+	assert_true(q->spikes[0] > 35 && q->spikes[0] < 46);
+	/* the step goes on, V settles at V_rest + R I = -44 mV below V_th */
+	assert_true(fabs(V_at(q, 500) - (-44)) < 0.5);
+	assert_true(V_th_at(q, 500) - V_at(q, 500) > 2);
+	for (double t = q->spikes[0] + DT; t <= 500; t += DT) /* never again */
+		assert_true(V_at(q, t) < V_th_at(q, t));
 }
 
 /* Accommodation: the sharp step to 1.5 pA fires; the staircase 0.5, 1,
@@ -491,27 +538,30 @@ static void test_accommodation(void **state)
 
 /*
  * Threshold variability: V_th follows a (V - V_rest), so a hyperpolarising
- * pulse lowers the threshold for the next excitation. With the seed's
- * schedule the threshold drops by more than 1 mV, but no pulse fires: the
- * second 1.5 pA pulse starts 20 ms after the -1.5 pA pulse, from
- * V = -77 mV, and reaches only -53.6 mV against V_th = -50.6 mV (the first
- * reaches -51.0 mV against -49.0 mV).
+ * pulse lowers the threshold for the next excitation. Published schedule
+ * (Mihalas & Niebur 2009 Fig. 1F as reproduced by Detorakis 2017): 1.5 pA
+ * for 20 ms (no spike), -1.5 pA 200-225 ms, 0 for 25 ms, 1.5 pA 250-275 ms:
+ * that pulse fires (274.5 ms at dt = 0.1, 0.01 and 0.001 ms alike), while
+ * the same schedule without the -1.5 pA pulse (control) does not fire.
  */
 static void test_threshold_variability(void **state)
 {
 	const struct trace *r = &runs[THRESHOLD_VARIABILITY];
+	struct pattern P = patterns[THRESHOLD_VARIABILITY];
+	double t[4];
 
 	(void)state;
 	print_spikes(THRESHOLD_VARIABILITY);
-	assert_int_equal(r->n, 0);
+	assert_int_equal(r->n, 1);
+	assert_int_equal(count_in(r, 0, 250), 0); /* the first pulse: none */
+	assert_true(r->spikes[0] > 265 && r->spikes[0] <= 275 + DT / 2);
 	/* the threshold rises during depolarisation ... */
 	assert_true(V_th_at(r, 20) > V_th_at(r, 0) + 0.5);
 	/* ... and falls below V_th_inf after the hyperpolarisation */
-	assert_true(V_th_at(r, 240) < -51.0);
-	assert_true(V_th_at(r, 240) < V_th_at(r, 0) - 1.0);
-	/* both excitatory pulses stay below threshold */
-	assert_true(V_max(r, 0, 25, NULL) < V_th_at(r, 20));
-	assert_true(V_max(r, 240, 265, NULL) < V_th_at(r, 260));
+	assert_true(V_th_at(r, 250) < -51.5);
+	/* control: no hyperpolarising pulse, no spike */
+	P.seg[2][0] = 0;
+	assert_int_equal(control_run(&P, 400, t, 4), 0);
 }
 
 /* Rebound spike: silent during the -3.5 pA step (50-800 ms), a spike after
@@ -560,48 +610,31 @@ static void test_input_bistability(void **state)
 }
 
 /*
- * Hyperpolarization-induced spiking: with V_th_inf = -120 mV the threshold
- * sinks below the hyperpolarised V (-90 mV at I = -1 pA) and the neuron
- * fires regularly while hyperpolarised. (At I = 0 it fires as well, earlier:
- * checked below; the seed's parameters make the neuron fire whatever the
- * input, hyperpolarisation only slows it.)
+ * Hyperpolarization-induced spiking: with a = 0.03/ms (published; a/b = 3)
+ * the threshold follows V down three times as far: at I = -1 pA V settles
+ * at -90 mV and V_th towards -50 + 3 (-20) = -110 mV, below V, so the
+ * neuron fires regularly while hyperpolarised (ISI 117.4 ms); at I = 0 V and
+ * V_th stay at -70 and -50 mV and it never fires (control).
  */
 static void test_hyperpolarization_induced_spiking(void **state)
 {
 	const struct trace *r = &runs[HIS];
-	double isi0;
+	struct pattern P = patterns[HIS];
+	double isi0, t[4];
 
 	(void)state;
 	print_spikes(HIS);
-	assert_true(r->n >= 4);
+	assert_true(r->n >= 3);
 	isi0 = r->spikes[1] - r->spikes[0];
+	assert_true(isi0 > 100 && isi0 < 130);
 	for (int i = 2; i < r->n && r->spikes[i] < 400; i++)
 		assert_true(fabs(r->spikes[i] - r->spikes[i - 1] - isi0) < 0.01 * isi0);
 	for (int i = 0; i < r->n && r->spikes[i] < 400; i++) /* V just before */
 		assert_true(V_at(r, r->spikes[i] - DT) < -70 - 15);
+	assert_int_equal(count_in(r, 400 + DT, 1000), 0); /* input off: none */
 
-	/* control: I = 0 fires too, at V_th(t) = -120 + 70 e^(-b t) = -70 mV,
-	 * t = ln(7/5)/b = 33.6 ms */
-	double t1 = -1;
-	soma_network *net;
-	int pop;
-	struct pattern P = patterns[HIS];
-
-	assert_int_equal(soma_network_create(DT, 1, &net), SOMA_OK);
 	P.seg[0][0] = 0;
-	add_pattern(net, &P, &pop);
-	for (uint64_t s = 1; s <= 1000 && t1 < 0; s++) {
-		uint32_t n;
-
-		assert_int_equal(soma_network_run(net, 1), SOMA_OK);
-		soma_population_spikes(net, pop, NULL, &n);
-		if (n)
-			t1 = (double)s * DT;
-	}
-	soma_network_destroy(net);
-	printf("  hyperpolarization_induced_spiking at I = 0: first spike %.1f ms\n", t1);
-	assert_true(fabs(t1 - log(7.0 / 5.0) / 0.01) < 1.0);
-	assert_true(t1 < r->spikes[0]);
+	assert_int_equal(control_run(&P, 400, t, 4), 0);
 }
 
 /* Bursts: ISIs in two clusters whose means differ by more than 3 times,
@@ -619,13 +652,29 @@ static void check_bursts(int k, double t0, double t1, int min_bursts)
 	assert_true(ns >= 2 * nl);    /* several spikes per burst */
 }
 
+/* Hyperpolarization-induced bursting (published a = 0.03/ms): bursts while
+ * hyperpolarised (3 bursts of 4-5 spikes in 400 ms), each started from
+ * V < -85 mV; none at I = 0 (control). */
 static void test_hyperpolarization_induced_bursting(void **state)
 {
+	const struct trace *r = &runs[HIB];
+	struct pattern P = patterns[HIB];
+	double t[4];
+	int starts = 0;
+
 	(void)state;
 	print_spikes(HIB);
 	check_bursts(HIB, 0, 400, 3);
-	for (int i = 0; i < runs[HIB].n; i++)
-		assert_true(V_at(&runs[HIB], runs[HIB].spikes[i] - DT) < -60);
+	for (int i = 0; i < r->n; i++)
+		if (i == 0 || r->spikes[i] - r->spikes[i - 1] > 20) {
+			assert_true(V_at(r, r->spikes[i] - DT) < -85);
+			starts++;
+		}
+	assert_true(starts >= 3);
+	/* (after 400 ms it bursts on: each burst leaves I2 = -0.6 pA per spike,
+	 * which hyperpolarises the neuron by itself) */
+	P.seg[0][0] = 0;
+	assert_int_equal(control_run(&P, 400, t, 4), 0);
 }
 
 static void test_tonic_bursting(void **state)
@@ -723,35 +772,30 @@ static void test_basal_bistability(void **state)
 }
 
 /*
- * Preferred frequency: after a spike, I1 = -3 pA (fast) and I2 = +0.5 pA
- * (slow) leave V depolarised some 20 ms later, so a second, weaker pulse
- * 20 ms after the first fires sooner than the same pulse 100 ms after it.
- * With the seed's currents both second pulses fire (a 4 pA, 10 ms pulse
- * fires from rest), so the preference shows as latency, not as spike or
- * no spike.
+ * Preferred frequency: after a spike, I1 = -3 pA (fast, 5 ms) and I2 =
+ * +0.5 pA (slow, 50 ms) make the neuron prefer a second input some 50 ms
+ * later. Published schedule (5 ms pulses, Mihalas & Niebur 2009 Fig. 1S as
+ * reproduced by Detorakis 2017): a 5 pA pulse fires; a 4 pA pulse 10 ms
+ * after its onset (100 Hz) does not fire, the same pulse 50 ms after it
+ * (20 Hz) does; alone from rest the 4 pA pulse does not fire (control).
  */
 static void test_preferred_frequency(void **state)
 {
 	const struct trace *r = &runs[PREFERRED_FREQUENCY];
-	double lat_short = -1, lat_long = -1;
+	struct pattern P = patterns[PREFERRED_FREQUENCY];
+	double t[4];
 
 	(void)state;
 	print_spikes(PREFERRED_FREQUENCY);
-	assert_int_equal(r->n, 4);
-	assert_int_equal(count_in(r, 0, 10), 1);
-	assert_int_equal(count_in(r, 400, 410), 1);
-	for (int i = 0; i < r->n; i++) {
-		if (r->spikes[i] > 20 && r->spikes[i] <= 30)
-			lat_short = r->spikes[i] - 20;
-		if (r->spikes[i] > 500 && r->spikes[i] <= 510)
-			lat_long = r->spikes[i] - 500;
-	}
-	printf("  preferred_frequency: latency %.1f ms at 20 ms, %.1f ms at 100 ms; V %.1f / %.1f mV\n",
-	       lat_short, lat_long, V_at(r, 20), V_at(r, 500));
-	assert_true(lat_short > 0 && lat_short < 4);
-	assert_true(lat_long > 5);
-	assert_true(V_at(r, 20) > -70 + 5);
-	assert_true(fabs(V_at(r, 500) + 70) < 3);
+	assert_int_equal(r->n, 3);
+	assert_int_equal(count_in(r, 0, 5 + DT / 2), 1);      /* 5 pA */
+	assert_int_equal(count_in(r, 5 + DT / 2, 400), 0);     /* 4 pA at 10 ms */
+	assert_int_equal(count_in(r, 400, 405 + DT / 2), 1);   /* 5 pA */
+	assert_int_equal(count_in(r, 450, 455 + DT / 2), 1);   /* 4 pA at 50 ms */
+	/* control: the 4 pA pulse alone */
+	P.seg[0][0] = 0;
+	P.seg[4][0] = 0;
+	assert_int_equal(control_run(&P, 800, t, 4), 0);
 }
 
 /* Spike latency: a 2 ms pulse of 8 pA; the spike comes more than 10 ms
