@@ -262,6 +262,9 @@ int soma__pop_work_prepare(struct soma__pop *p);
 uint32_t soma__spike_reset(struct soma__pop *p, uint32_t lo, uint32_t n,
 			   double *V, double V_th, double V_reset,
 			   int32_t ref_steps);
+/* Prepare check of integrate-and-fire models: SOMA_OK when V_reset < V_th,
+ * else SOMA_ERANGE with the message in err. */
+int soma__check_reset(double V_reset, double V_th, char *err, size_t len);
 /* Upward crossing: V_old < V_th <= V (HH-like models); no reset. */
 uint32_t soma__spike_crossing(struct soma__pop *p, uint32_t lo, uint32_t n,
 			      const double *V_old, const double *V, double V_th);

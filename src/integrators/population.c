@@ -5,6 +5,7 @@
  * through soma__ode_step, the threshold helpers, and soma_model_rhs().
  */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,6 +236,17 @@ int soma__pop_integrate(struct soma__pop *p, double dt)
 }
 
 /* ---- threshold helpers ------------------------------------------------- */
+
+int soma__check_reset(double V_reset, double V_th, char *err, size_t len)
+{
+	if (V_reset < V_th)
+		return SOMA_OK;
+	snprintf(err, len,
+		 "V_reset = %g mV must be below V_th = %g mV, or the neuron "
+		 "fires again as soon as it may",
+		 V_reset, V_th);
+	return SOMA_ERANGE;
+}
 
 uint32_t soma__spike_reset(struct soma__pop *p, uint32_t lo, uint32_t n,
 			   double *V, double V_th, double V_reset,

@@ -49,13 +49,8 @@ static int expif_prepare(struct soma__pop *p, double dt, char *err, size_t len)
 	const double *q = p->param;
 	double x_th = (q[P_V_TH] - q[P_V_T]) / q[P_DELTA_T];
 
-	if (q[P_V_RESET] >= q[P_V_TH]) {
-		snprintf(err, len,
-			 "V_reset = %g mV must be below V_th = %g mV, or the neuron "
-			 "fires again as soon as it may",
-			 q[P_V_RESET], q[P_V_TH]);
+	if (soma__check_reset(q[P_V_RESET], q[P_V_TH], err, len))
 		return SOMA_ERANGE;
-	}
 	if (x_th > X_TH_MAX) {
 		snprintf(err, len,
 			 "(V_th - V_T)/delta_T = (%g - %g)/%g = %g: the exponential "

@@ -33,13 +33,8 @@ static const soma_var_info state[] = {
 
 static int lif_prepare(struct soma__pop *p, double dt, char *err, size_t len)
 {
-	if (p->param[P_V_RESET] >= p->param[P_V_TH]) {
-		snprintf(err, len,
-			 "V_reset = %g mV must be below V_th = %g mV, or the neuron "
-			 "fires again as soon as it may",
-			 p->param[P_V_RESET], p->param[P_V_TH]);
+	if (soma__check_reset(p->param[P_V_RESET], p->param[P_V_TH], err, len))
 		return SOMA_ERANGE;
-	}
 	if (p->method == SOMA_METHOD_EULER && dt > p->param[P_TAU]) {
 		snprintf(err, len,
 			 "tau = %g ms is shorter than dt = %g ms: forward Euler "

@@ -49,13 +49,8 @@ static int quaif_prepare(struct soma__pop *p, double dt, char *err, size_t len)
 {
 	const double *q = p->param;
 
-	if (q[P_V_RESET] >= q[P_V_TH]) {
-		snprintf(err, len,
-			 "V_reset = %g mV must be below V_th = %g mV, or the neuron "
-			 "fires again as soon as it may",
-			 q[P_V_RESET], q[P_V_TH]);
+	if (soma__check_reset(q[P_V_RESET], q[P_V_TH], err, len))
 		return SOMA_ERANGE;
-	}
 	if (q[P_V_C] <= q[P_V_REST]) {
 		snprintf(err, len,
 			 "V_c = %g mV must be above V_rest = %g mV: V_rest is the "
