@@ -85,10 +85,13 @@ int soma_network_record_state(soma_network *net, int pop, const char *var,
 
 /**
  * Record state variable @p var of projection @p proj (e.g. the synaptic
- * variable s) every @p every steps into PROJ.VAR.csv. The built-in synapse
- * models keep their state per post neuron: @p neurons are indices of post
- * neurons (NULL with n 0 for all); values are in the variable's unit (for
- * SOMA_UNIT_WEIGHT, the projection's weight unit, pA or nS).
+ * variable s) every @p every steps into PROJ.VAR.csv; @p var "w" records the
+ * weights of the synapses (models with plastic weights change them). @p
+ * neurons are indices into the variable's values (NULL with n 0 for all):
+ * post neurons, pre neurons or synapses in CSR order, as
+ * soma_projection_state_size() says; per-synapse columns are headed
+ * "pre:post". Values are in the variable's unit (for SOMA_UNIT_WEIGHT and w,
+ * the projection's weight unit, pA or nS).
  * @return as soma_network_record_state()
  */
 int soma_network_record_projection_state(soma_network *net, int proj,

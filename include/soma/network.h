@@ -21,11 +21,19 @@
  *   5. reset and refractoriness: V <- V_reset, the refractory counter is set;
  *   6. deliver: each spike is written into the delay ring buffers of the
  *      projections leaving its population (one place in the step, so a later
- *      distributed version exchanges spikes here);
+ *      distributed version exchanges spikes here): the synapse's weight into
+ *      the slot of its post neuron (times the spike's efficacy for
+ *      short-term plasticity), or, for synapse models whose kinetics are
+ *      kept per pre neuron or per synapse, the spike itself into the slot
+ *      of its pre neuron;
  *   7. synapses advance: each projection's state goes from t_n to t_{n+1}
  *      (for linear kinetics exactly, e.g. s <- s exp(-dt/tau)) and the spikes
- *      due at t_{n+1} are added from its delay ring buffer;
- *   8. (plasticity: none yet)
+ *      due at t_{n+1} are added from its delay ring buffer (a voltage jump
+ *      moves V_post here; presynaptic STDP updates happen here);
+ *   8. plasticity: rules that act on the post neuron's spikes of this step
+ *      (STDP potentiation) or on rates (Oja, BCM) update the weights, after
+ *      the arrivals of stage 7: a pre spike arriving at t_{n+1} and a post
+ *      spike at t_{n+1} count as pre before post;
  *   9. monitors: spikes and recorded state at t_{n+1} are written out.
  *
  * Delays. A projection's delay d (ms) becomes D = floor(d/dt + 1/2) whole
@@ -246,6 +254,17 @@ int soma_projection_pre(const soma_network *net, int proj);
 
 /** Postsynaptic population of projection @p proj, or -1 for an invalid index. */
 int soma_projection_post(const soma_network *net, int proj);
+
+/**
+ * Number of values of state variable @p var of projection @p proj: n_post
+ * for state kept per post neuron (linear kinetics), n_pre for state per pre
+ * neuron (kinetics driven by the presynaptic train alone, e.g. AMPA gating,
+ * short-term plasticity), the synapse count for per-synapse state (plastic
+ * weights, in CSR order: by pre neuron, then as soma_projection_csr()
+ * lists them). 0 for an invalid projection or variable.
+ */
+uint64_t soma_projection_state_size(const soma_network *net, int proj,
+				    const char *var);
 
 /** Synapse model of projection @p proj, or NULL for an invalid index. */
 const soma_model *soma_projection_model(const soma_network *net, int proj);

@@ -21,6 +21,9 @@
 struct soma__pop;
 struct soma__proj;
 
+/* Where a synapse state variable lives (soma__model_ops.state_size). */
+enum { SOMA__PER_POST = 0, SOMA__PER_PRE = 1, SOMA__PER_SYN = 2 };
+
 /* The neurons [lo, lo+n) of a population seen by a right-hand side: their
  * inputs at t_n, held during the step. */
 struct soma__blk {
@@ -71,17 +74,40 @@ struct soma__model_ops {
 	/* index of the membrane potential in the state, -1 if none */
 	int v_index;
 
+	/* ---- synapse models ----
+	 * Representation: where each state variable lives, n_state entries of
+	 * SOMA__PER_POST (default, NULL: all), SOMA__PER_PRE or SOMA__PER_SYN
+	 * (one per synapse, in CSR order) */
+	const unsigned char *state_size;
+	/* what the delay ring carries: 0, the summed weights due at each post
+	 * neuron (linear kinetics); 1, the number of spikes of each pre neuron
+	 * due (kinetics per pre neuron or per synapse) */
+	int arrive_spikes;
+	/* build j->col_ptr/j->col_syn (synapses by post neuron) and j->syn_pre
+	 * (pre neuron of each synapse) at prepare: plasticity on post spikes */
+	int needs_post_index;
+
 	int (*proj_prepare)(struct soma__proj *j, double dt, char *err, size_t len);
-	/* stage 2: add the output at t_n: a current to I_post (n_post doubles,
-	 * pA); conductance-based outputs linear in V may instead add g to
-	 * g_post and g E to I_post (so the neuron sees I - g V, which
-	 * exponential Euler integrates exactly); V_post is NULL for a post
-	 * population without V */
-	void (*proj_current)(const struct soma__proj *j, const double *V_post,
-			     double *I_post, double *g_post);
-	/* stage 7: advance the state to t_{n+1} and add the arrivals (n_post
-	 * doubles, the summed weights due at t_{n+1}) */
-	void (*proj_advance)(struct soma__proj *j, const double *arrive);
+	/* stage 2: add the output at t_n to the post population: a current to
+	 * post->I (pA) or, for outputs linear in V, g to post->g and g E to
+	 * post->I (the neuron sees I - g V, which exponential Euler integrates
+	 * exactly). pre is read for continuous transmission (rates, gap
+	 * junctions; a symmetric gap junction also adds to pre->I). */
+	void (*proj_current)(struct soma__proj *j, struct soma__pop *pre,
+			     struct soma__pop *post);
+	/* stage 6, optional: efficacy eff[k] of the spike of pre->spk[k] emitted
+	 * in this step (short-term plasticity): the ring receives w * eff */
+	void (*proj_emit)(struct soma__proj *j, const struct soma__pop *pre,
+			  double *eff);
+	/* stage 7: advance the state to t_{n+1} and apply the arrivals due then
+	 * (arrive: n_post summed weights, or n_pre spike counts with
+	 * arrive_spikes); may change post state (voltage jumps) */
+	void (*proj_advance)(struct soma__proj *j, struct soma__pop *pre,
+			     struct soma__pop *post, const double *arrive);
+	/* stage 8, optional: plasticity, after the arrivals of this step, with
+	 * the post population's spikes of this step (post->spk) and rates */
+	void (*proj_plasticity)(struct soma__proj *j, const struct soma__pop *pre,
+				const struct soma__pop *post, double dt);
 };
 
 /* Integrator work space of a population (src/integrators). */
@@ -135,8 +161,16 @@ struct soma__proj {
 	double *param;      /* model->n_params */
 	double **state;     /* model->n_state arrays of n_post doubles */
 	double derived[SOMA__MAX_DERIVED];
-	double *ring;       /* ring_len * n_post: weights due at future steps */
+	double *ring;       /* ring_len * ring_width: weights (per post) or
+			       spike counts (per pre) due at future steps */
 	uint32_t ring_len;  /* D + 1 */
+	uint32_t ring_width; /* n_post, or n_pre for arrive_spikes models */
+	uint64_t *col_ptr;  /* n_post + 1: synapses by post neuron (if needed) */
+	uint64_t *col_syn;  /* nnz: synapse ids (CSR positions) by post */
+	uint32_t *syn_pre;  /* nnz: pre neuron of each synapse (if needed) */
+	double *scratch;    /* n_post: work array of the kernels */
+	double *eff;        /* n_pre: spike efficacies of proj_emit */
+	double dt;          /* step, ms */
 };
 
 struct soma__input {
@@ -269,15 +303,26 @@ int soma__check_reset(double V_reset, double V_th, char *err, size_t len);
 uint32_t soma__spike_crossing(struct soma__pop *p, uint32_t lo, uint32_t n,
 			      const double *V_old, const double *V, double V_th);
 
+/* Number of values of state variable @k of projection @j (n_post, n_pre or
+ * nnz, see SOMA__PER_*). */
+uint64_t soma__proj_state_len(const struct soma__proj *j, int k);
+
+/* out[i] = sum over the synapses e of post neuron i of w_e x[pre(e)], for
+ * out of n_post doubles (overwritten) and x of n_pre doubles; pre neurons
+ * with x = 0 cost nothing. */
+void soma__proj_gather(const struct soma__proj *j, const double *x,
+		       double *out);
+
 /* Stage-2 output of a synapse with state @s (n_post doubles, pA or nS):
  * current-based I += s; conductance-based g += s and I += s E, i.e. the
  * current s (E - V) (src/models/synapses/output.c). */
 void soma__syn_output(const struct soma__proj *j, const double *s, double E,
-		      double *I, double *g);
+		      struct soma__pop *post);
 
 /* Stage 7 of a single-exponential synapse (state[0] = s, derived[0] =
  * exp(-dt/tau)): s <- s exp(-dt/tau) + arrivals, exact over the step. */
-void soma__syn_exp_advance(struct soma__proj *j, const double *arrive);
+void soma__syn_exp_advance(struct soma__proj *j, struct soma__pop *pre,
+			   struct soma__pop *post, const double *arrive);
 
 /* Built-in model registry (src/models/registry.c). */
 extern const soma_model soma__model_lif;

@@ -215,6 +215,11 @@ static void proj_free(struct soma__proj *j)
 	free(j->post_idx);
 	free(j->w);
 	free(j->ring);
+	free(j->col_ptr);
+	free(j->col_syn);
+	free(j->syn_pre);
+	free(j->scratch);
+	free(j->eff);
 	free(j->name);
 	free(j);
 }
@@ -661,17 +666,19 @@ int soma_network_add_projection(soma_network *net,
 		goto nomem;
 	for (size_t k = 0; k < m->n_params; k++)
 		j->param[k] = m->params[k].def;
-	for (size_t k = 0; k < m->n_state; k++) {
-		j->state[k] = malloc(post->n * sizeof(double));
-		if (!j->state[k])
-			goto nomem;
-		for (uint32_t i = 0; i < post->n; i++)
-			j->state[k][i] = m->state[k].def;
-	}
 	rc = soma__connect(net, j, s->pre == s->post);
 	if (rc) {
 		proj_free(j);
 		return rc;
+	}
+	/* state per post neuron, per pre neuron or per synapse */
+	for (size_t k = 0; k < m->n_state; k++) {
+		uint64_t len = soma__proj_state_len(j, (int)k);
+		j->state[k] = malloc((len ? len : 1) * sizeof(double));
+		if (!j->state[k])
+			goto nomem;
+		for (uint64_t i = 0; i < len; i++)
+			j->state[k][i] = m->state[k].def;
 	}
 	if (soma__grow((void **)&net->projs, net->n_projs, sizeof(*net->projs)))
 		goto nomem;
@@ -802,8 +809,35 @@ int soma_projection_init_state(soma_network *net, int proj, const char *var,
 	rc = soma__dist_check(net, var, d);
 	if (rc)
 		return rc;
-	return fill_dist(net, j->state[k], j->n_post, d, SOMA__RNG_PROJ_INIT,
-			 (uint32_t)proj | (uint32_t)k << 20);
+	if (soma__proj_state_len(j, k) > UINT32_MAX)
+		return soma__seterr(net, SOMA_ERANGE,
+				    "projection '%s': more than 2^32 values of '%s' to draw",
+				    j->name, var);
+	return fill_dist(net, j->state[k], (uint32_t)soma__proj_state_len(j, k), d,
+			 SOMA__RNG_PROJ_INIT, (uint32_t)proj | (uint32_t)k << 20);
+}
+
+uint64_t soma__proj_state_len(const struct soma__proj *j, int k)
+{
+	const unsigned char *sz = j->model->ops->state_size;
+
+	switch (sz ? sz[k] : SOMA__PER_POST) {
+	case SOMA__PER_PRE:
+		return j->n_pre;
+	case SOMA__PER_SYN:
+		return j->nnz;
+	default:
+		return j->n_post;
+	}
+}
+
+uint64_t soma_projection_state_size(const soma_network *net, int proj,
+				    const char *var)
+{
+	struct soma__proj *j = get_proj(net, proj);
+	int k = j ? soma_model_state_index(j->model, var) : -1;
+
+	return k < 0 ? 0 : soma__proj_state_len(j, k);
 }
 
 int soma_projection_state(const soma_network *net, int proj, const char *var,
@@ -819,6 +853,45 @@ int soma_projection_state(const soma_network *net, int proj, const char *var,
 }
 
 /* ---- running ------------------------------------------------------------ */
+
+/* Work arrays and the indices a synapse model asks for, built once. */
+static int proj_indices(struct soma__proj *j)
+{
+	const struct soma__model_ops *ops = j->model->ops;
+
+	if (!j->scratch)
+		j->scratch = calloc(j->n_post, sizeof(double));
+	if (!j->eff)
+		j->eff = calloc(j->n_pre, sizeof(double));
+	if (!j->scratch || !j->eff)
+		return SOMA_ENOMEM;
+	if (!ops->needs_post_index || j->col_ptr)
+		return SOMA_OK;
+	j->col_ptr = calloc((size_t)j->n_post + 1, sizeof(uint64_t));
+	j->col_syn = malloc((j->nnz ? j->nnz : 1) * sizeof(uint64_t));
+	j->syn_pre = malloc((j->nnz ? j->nnz : 1) * sizeof(uint32_t));
+	if (!j->col_ptr || !j->col_syn || !j->syn_pre)
+		return SOMA_ENOMEM;
+	/* counting sort of the synapses by post neuron, stable in CSR order */
+	for (uint32_t p = 0; p < j->n_pre; p++)
+		for (uint64_t e = j->row_ptr[p]; e < j->row_ptr[p + 1]; e++) {
+			j->syn_pre[e] = p;
+			j->col_ptr[j->post_idx[e] + 1]++;
+		}
+	for (uint32_t i = 0; i < j->n_post; i++)
+		j->col_ptr[i + 1] += j->col_ptr[i];
+	{
+		uint64_t *next = malloc(((size_t)j->n_post + 1) * sizeof(uint64_t));
+		if (!next)
+			return SOMA_ENOMEM;
+		memcpy(next, j->col_ptr, ((size_t)j->n_post + 1) * sizeof(uint64_t));
+		for (uint64_t e = 0; e < j->nnz; e++)
+			j->col_syn[next[j->post_idx[e]]++] = e;
+		free(next);
+	}
+	return SOMA_OK;
+}
+
 
 int soma_network_prepare(soma_network *net)
 {
@@ -848,17 +921,19 @@ int soma_network_prepare(soma_network *net)
 		struct soma__proj *j = net->projs[i];
 		uint32_t D = (uint32_t)soma__steps(j->delay_ms, net->dt);
 		err[0] = 0;
+		j->dt = net->dt;
 		rc = j->model->ops->proj_prepare(j, net->dt, err, sizeof(err));
 		if (rc)
 			return soma__seterr(net, rc, "projection '%s': %s",
 					    j->name, err);
 		if (!j->ring || D + 1 != j->ring_len) {
+			uint32_t width = j->model->ops->arrive_spikes ? j->n_pre : j->n_post;
 			double *ring;
 			if (net->started && j->ring)
 				return soma__seterr(net, SOMA_ESTATE,
 						    "projection '%s': the delay cannot change after the first step",
 						    j->name);
-			ring = calloc((size_t)(D + 1) * j->n_post, sizeof(double));
+			ring = calloc((size_t)(D + 1) * width, sizeof(double));
 			if (!ring)
 				return soma__seterr(net, SOMA_ENOMEM,
 						    "projection '%s': out of memory for the delay buffer of %u steps",
@@ -866,7 +941,12 @@ int soma_network_prepare(soma_network *net)
 			free(j->ring);
 			j->ring = ring;
 			j->ring_len = D + 1;
+			j->ring_width = width;
 		}
+		rc = proj_indices(j);
+		if (rc)
+			return soma__seterr(net, rc, "projection '%s': out of memory",
+					    j->name);
 		j->D = D;
 	}
 	net->prepared = 1;
@@ -881,8 +961,26 @@ static void deliver(soma_network *net)
 		struct soma__proj *j = net->projs[k];
 		const struct soma__pop *pre = net->pops[j->pre];
 		double *slot = j->ring +
-			       (size_t)((net->step + 1 + j->D) % j->ring_len) * j->n_post;
+			       (size_t)((net->step + 1 + j->D) % j->ring_len) * j->ring_width;
 
+		if (!pre->n_spk)
+			continue;
+		if (j->model->ops->arrive_spikes) {
+			/* kinetics per pre neuron or per synapse: spike counts */
+			for (uint32_t s = 0; s < pre->n_spk; s++)
+				slot[pre->spk[s]] += 1;
+			continue;
+		}
+		if (j->model->ops->proj_emit) {
+			j->model->ops->proj_emit(j, pre, j->eff);
+			for (uint32_t s = 0; s < pre->n_spk; s++) {
+				uint32_t i = pre->spk[s];
+				const double f = j->eff[s];
+				for (uint64_t e = j->row_ptr[i]; e < j->row_ptr[i + 1]; e++)
+					slot[j->post_idx[e]] += j->w[e] * f;
+			}
+			continue;
+		}
 		for (uint32_t s = 0; s < pre->n_spk; s++) {
 			uint32_t i = pre->spk[s];
 			for (uint64_t e = j->row_ptr[i]; e < j->row_ptr[i + 1]; e++)
@@ -907,10 +1005,7 @@ static int step_once(soma_network *net)
 	/* 2. synaptic currents at t_n */
 	for (int k = 0; k < net->n_projs; k++) {
 		struct soma__proj *j = net->projs[k];
-		struct soma__pop *post = net->pops[j->post];
-		int v = post->model->ops->v_index;
-		j->model->ops->proj_current(j, v >= 0 ? post->state[v] : NULL,
-					    post->I, post->g);
+		j->model->ops->proj_current(j, net->pops[j->pre], net->pops[j->post]);
 	}
 	/* 3-5. integrate, threshold, reset */
 	for (int i = 0; i < net->n_pops; i++) {
@@ -946,9 +1041,16 @@ static int step_once(soma_network *net)
 	/* 7. synapses advance to t_{n+1} with the arrivals due then */
 	for (int k = 0; k < net->n_projs; k++) {
 		struct soma__proj *j = net->projs[k];
-		double *slot = j->ring + (size_t)((net->step + 1) % j->ring_len) * j->n_post;
-		j->model->ops->proj_advance(j, slot);
-		memset(slot, 0, j->n_post * sizeof(double));
+		double *slot = j->ring + (size_t)((net->step + 1) % j->ring_len) * j->ring_width;
+		j->model->ops->proj_advance(j, net->pops[j->pre], net->pops[j->post], slot);
+		memset(slot, 0, j->ring_width * sizeof(double));
+	}
+	/* 8. plasticity */
+	for (int k = 0; k < net->n_projs; k++) {
+		struct soma__proj *j = net->projs[k];
+		if (j->model->ops->proj_plasticity)
+			j->model->ops->proj_plasticity(j, net->pops[j->pre],
+						       net->pops[j->post], net->dt);
 	}
 	net->step++;
 	/* 9. monitors */

@@ -78,6 +78,9 @@ int soma_network_record_spikes(soma_network *net, int pop,
 }
 
 /* State recording of population @pop, or of projection @proj when >= 0. */
+/* var of a monitor of a projection's weights ("w", one per synapse) */
+#define MON_WEIGHTS (-2)
+
 static int record_state(soma_network *net, int pop, int proj, const char *var,
 			const uint32_t *neurons, uint32_t n, uint32_t every,
 			int *out_id)
@@ -95,8 +98,17 @@ static int record_state(soma_network *net, int pop, int proj, const char *var,
 			return soma__seterr(net, SOMA_ENOENT, "no projection with index %d", proj);
 		model = net->projs[proj]->model;
 		name = net->projs[proj]->name;
-		size = net->projs[proj]->n_post;
 		pop = net->projs[proj]->post;
+		k = soma_model_state_index(model, var);
+		if (k < 0 && var && !strcmp(var, "w")) {
+			k = MON_WEIGHTS;
+			size = net->projs[proj]->nnz > UINT32_MAX
+				       ? UINT32_MAX
+				       : (uint32_t)net->projs[proj]->nnz;
+		} else {
+			uint64_t len = k >= 0 ? soma__proj_state_len(net->projs[proj], k) : 0;
+			size = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+		}
 	} else {
 		if (pop < 0 || pop >= net->n_pops)
 			return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
@@ -107,8 +119,9 @@ static int record_state(soma_network *net, int pop, int proj, const char *var,
 	if (net->out && !net->out->closed)
 		return soma__seterr(net, SOMA_ESTATE,
 				    "recordings must be declared before the outputs are opened");
-	k = soma_model_state_index(model, var);
-	if (k < 0)
+	if (proj < 0)
+		k = soma_model_state_index(model, var);
+	if (k < 0 && k != MON_WEIGHTS)
 		return soma__seterr(net, SOMA_ENOENT,
 				    "%s '%s': model '%s' has no state variable '%s'",
 				    proj >= 0 ? "projection" : "population", name,
@@ -162,6 +175,26 @@ int soma_network_record_projection_state(soma_network *net, int proj,
 	return record_state(net, -1, proj, var, neurons, n, every, out_id);
 }
 
+/* Columns of a per-synapse recording: "pre:post" of each synapse. */
+static void put_synapse_header(const struct soma__proj *j,
+			       const struct soma__monitor *m)
+{
+	for (uint32_t q = 0; q < m->n_neurons; q++) {
+		uint64_t e = m->neurons[q];
+		uint32_t lo = 0, hi = j->n_pre;
+
+		/* the pre neuron: the row whose range holds e */
+		while (hi - lo > 1) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (j->row_ptr[mid] <= e)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		fprintf(m->f, ",%u:%u", lo, j->post_idx[e]);
+	}
+}
+
 /* The model, name and values of what state monitor @m records. */
 static const soma_model *mon_model(const soma_network *net,
 				   const struct soma__monitor *m)
@@ -178,8 +211,30 @@ static const char *mon_name(const soma_network *net,
 static const double *mon_values(const soma_network *net,
 				const struct soma__monitor *m)
 {
+	if (m->var == MON_WEIGHTS)
+		return net->projs[m->proj]->w;
 	return m->proj >= 0 ? net->projs[m->proj]->state[m->var]
 			    : net->pops[m->pop]->state[m->var];
+}
+
+/* Name and unit of what state monitor @m records. */
+static const char *mon_var(const soma_network *net,
+			   const struct soma__monitor *m, const char **unit)
+{
+	const soma_model *model = mon_model(net, m);
+	const char *u;
+
+	if (m->var == MON_WEIGHTS) {
+		if (unit)
+			*unit = soma_projection_weight_unit(net, m->proj);
+		return "w";
+	}
+	u = model->state[m->var].unit;
+	if (m->proj >= 0 && !strcmp(u, SOMA_UNIT_WEIGHT))
+		u = soma_projection_weight_unit(net, m->proj);
+	if (unit)
+		*unit = u;
+	return model->state[m->var].name;
 }
 
 int soma_network_monitor_count(const soma_network *net)
@@ -191,21 +246,16 @@ int soma_network_monitor_info(const soma_network *net, int id,
 			      soma_monitor_info *out)
 {
 	const struct soma__monitor *m;
-	const soma_model *model;
 
 	if (!net || id < 0 || id >= net->n_mons || !out)
 		return SOMA_ENOENT;
 	m = &net->mons[id];
-	model = mon_model(net, m);
 	memset(out, 0, sizeof(*out));
 	out->kind = m->kind;
 	out->population = m->pop;
 	out->projection = m->proj;
 	if (m->kind == SOMA_MONITOR_STATE) {
-		out->variable = model->state[m->var].name;
-		out->unit = model->state[m->var].unit;
-		if (m->proj >= 0 && !strcmp(out->unit, SOMA_UNIT_WEIGHT))
-			out->unit = soma_projection_weight_unit(net, m->proj);
+		out->variable = mon_var(net, m, &out->unit);
 		out->n_neurons = m->n_neurons;
 		out->every = m->every;
 	} else {
@@ -393,13 +443,20 @@ int soma_network_open_outputs(soma_network *net, const char *dir)
 		{
 			char name[512];
 			snprintf(name, sizeof(name), "%s.%s.csv", mon_name(net, m),
-				 mon_model(net, m)->state[m->var].name);
+				 mon_var(net, m, NULL));
 			m->f = open_part(net, dir, name, &m->path, &m->tmp, &rc);
 			if (!m->f)
 				goto fail;
 			fputs("t_ms", m->f);
-			for (uint32_t q = 0; q < m->n_neurons; q++)
-				fprintf(m->f, ",%u", m->neurons[q]);
+			if (m->proj >= 0 &&
+			    (m->var == MON_WEIGHTS ||
+			     (net->projs[m->proj]->model->ops->state_size &&
+			      net->projs[m->proj]->model->ops->state_size[m->var] ==
+				      SOMA__PER_SYN)))
+				put_synapse_header(net->projs[m->proj], m);
+			else
+				for (uint32_t q = 0; q < m->n_neurons; q++)
+					fprintf(m->f, ",%u", m->neurons[q]);
 			fputc('\n', m->f);
 			write_state_row(net, m);
 		}

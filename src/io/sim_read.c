@@ -238,11 +238,10 @@ static int get_var(struct soma__yctx *c, struct fy_node *key,
  * Neuron indices: a list of integers in [0, size), or `all` when @allow_all
  * (then *out is NULL and *n 0). The list is malloc'ed.
  */
-static int get_indices(struct soma__yctx *c, soma_network *net, int pop,
-		       struct fy_node *key, struct fy_node *val,
-		       uint32_t **out, uint32_t *n)
+static int get_index_list(struct soma__yctx *c, struct fy_node *key,
+			  struct fy_node *val, uint32_t size, const char *item_name,
+			  const char *of, uint32_t **out, uint32_t *n)
 {
-	uint32_t size = soma_population_size(net, pop);
 	struct fy_node *item;
 	void *it = NULL;
 	char what[256], buf[64];
@@ -264,13 +263,11 @@ static int get_indices(struct soma__yctx *c, soma_network *net, int pop,
 				  "empty list: expected at least one neuron index, or all");
 	if (cnt > size)
 		return soma__yerr(c, val, key, SOMA_ERANGE,
-				  "%zu indices for population '%s' of %" PRIu32 " neurons",
-				  cnt, soma_population_name(net, pop), size);
+				  "%zu indices for %s", cnt, of);
 	idx = malloc(cnt * sizeof(*idx));
 	if (!idx)
 		return soma__yerr(c, val, key, SOMA_ENOMEM, "out of memory");
-	snprintf(what, sizeof(what), "a neuron index of population '%s' of %" PRIu32 " neurons",
-		 soma_population_name(net, pop), size);
+	snprintf(what, sizeof(what), "%s of %s", item_name, of);
 	while ((item = fy_node_sequence_iterate(val, &it))) {
 		size_t old = soma__ypush_index(c, i);
 		uint64_t x;
@@ -286,6 +283,18 @@ static int get_indices(struct soma__yctx *c, soma_network *net, int pop,
 	*out = idx;
 	*n = (uint32_t)i;
 	return SOMA_OK;
+}
+
+static int get_indices(struct soma__yctx *c, soma_network *net, int pop,
+		       struct fy_node *key, struct fy_node *val,
+		       uint32_t **out, uint32_t *n)
+{
+	char of[256];
+	uint32_t size = soma_population_size(net, pop);
+
+	snprintf(of, sizeof(of), "population '%s' of %" PRIu32 " neurons",
+		 soma_population_name(net, pop), size);
+	return get_index_list(c, key, val, size, "a neuron index", of, out, n);
 }
 
 /* ---- simulation ---------------------------------------------------------- */
@@ -1239,7 +1248,8 @@ static int read_state_record(struct soma__yctx *c, soma_sim *sim,
 	old = soma__ypush(c, "variable");
 	rc = soma__yscalar(c, PK(p_var), PV(p_var), "a state variable name",
 			   &var);
-	if (!rc)
+	if (!rc && !(proj >= 0 && !strcmp(var, "w") &&
+		     soma_model_state_index(m, "w") < 0))
 		rc = get_var(c, PV(p_var), m, m->state, m->n_state, var,
 			     "state variable", &i);
 	soma__ypop(c, old);
@@ -1259,8 +1269,21 @@ static int read_state_record(struct soma__yctx *c, soma_sim *sim,
 	p = soma__yget(val, "neurons");
 	if (p) {
 		old = soma__ypush(c, "neurons");
-		rc = get_indices(c, net, pop, PK(p), PV(p), &neurons,
-				 &n_neurons);
+		if (proj >= 0) {
+			/* per post or pre neuron, or per synapse (w) */
+			uint64_t len = strcmp(var, "w") || soma_model_state_index(m, "w") >= 0
+					       ? soma_projection_state_size(net, proj, var)
+					       : soma_projection_synapse_count(net, proj);
+			char of[256];
+			snprintf(of, sizeof(of), "%s of projection '%s' (%" PRIu64 " values)",
+				 var, soma_projection_name(net, proj), len);
+			rc = get_index_list(c, PK(p), PV(p),
+					    len > UINT32_MAX ? UINT32_MAX : (uint32_t)len,
+					    "an index", of, &neurons, &n_neurons);
+		} else {
+			rc = get_indices(c, net, pop, PK(p), PV(p), &neurons,
+					 &n_neurons);
+		}
 		soma__ypop(c, old);
 		if (rc)
 			return rc;

@@ -48,17 +48,20 @@ static int alpha_prepare(struct soma__proj *j, double dt, char *err,
 	return SOMA_OK;
 }
 
-static void alpha_current(const struct soma__proj *j, const double *V,
-                          double *I, double *g)
+static void alpha_current(struct soma__proj *j, struct soma__pop *pre,
+			     struct soma__pop *post)
 {
-	(void)V;
-	soma__syn_output(j, j->state[S_S], j->param[P_E], I, g);
+	(void)pre;
+	soma__syn_output(j, j->state[S_S], j->param[P_E], post);
 }
 
 /* Exact over one step; the arrivals due at t_{n+1} jump x, so s stays
  * continuous and first moves one step after an arrival. */
-static void alpha_advance(struct soma__proj *j, const double *arrive)
+static void alpha_advance(struct soma__proj *j, struct soma__pop *pre,
+			     struct soma__pop *post, const double *arrive)
 {
+	(void)pre;
+	(void)post;
 	double *restrict s = j->state[S_S], *restrict x = j->state[S_X];
 	const double d = j->derived[D_DECAY], c = j->derived[D_COUPLE];
 

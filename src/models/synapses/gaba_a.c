@@ -48,11 +48,11 @@ static int gaba_prepare(struct soma__proj *j, double dt, char *err, size_t len)
 	return SOMA_OK;
 }
 
-static void gaba_current(const struct soma__proj *j, const double *V,
-                         double *I, double *g)
+static void gaba_current(struct soma__proj *j, struct soma__pop *pre,
+			    struct soma__pop *post)
 {
-	(void)V;
-	soma__syn_output(j, j->state[0], j->param[P_E], I, g);
+	(void)pre;
+	soma__syn_output(j, j->state[0], j->param[P_E], post);
 }
 
 /* s advances exactly over one step: s(t+dt) = s(t) exp(-dt/tau) +

@@ -3,9 +3,10 @@
 #include "core/internal.h"
 
 void soma__syn_output(const struct soma__proj *j, const double *s, double E,
-		      double *I, double *g)
+		      struct soma__pop *post)
 {
 	const uint32_t n = j->n_post;
+	double *restrict I = post->I, *restrict g = post->g;
 
 	if (j->output == SOMA_OUTPUT_CONDUCTANCE) {
 		/* I = s (E - V) = s E - s V: the neuron integrates I - g V */
@@ -19,11 +20,32 @@ void soma__syn_output(const struct soma__proj *j, const double *s, double E,
 	}
 }
 
-void soma__syn_exp_advance(struct soma__proj *j, const double *arrive)
+void soma__syn_exp_advance(struct soma__proj *j, struct soma__pop *pre,
+			   struct soma__pop *post, const double *arrive)
 {
+	(void)pre;
+	(void)post;
 	double *restrict s = j->state[0];
 	const double decay = j->derived[0];
 
 	for (uint32_t i = 0; i < j->n_post; i++)
 		s[i] = s[i] * decay + arrive[i];
+}
+
+void soma__proj_gather(const struct soma__proj *j, const double *x,
+		       double *out)
+{
+	const uint64_t *restrict row = j->row_ptr;
+	const uint32_t *restrict post = j->post_idx;
+	const double *restrict w = j->w;
+
+	for (uint32_t i = 0; i < j->n_post; i++)
+		out[i] = 0;
+	for (uint32_t p = 0; p < j->n_pre; p++) {
+		const double xp = x[p];
+		if (xp == 0)
+			continue;
+		for (uint64_t e = row[p]; e < row[p + 1]; e++)
+			out[post[e]] += w[e] * xp;
+	}
 }
