@@ -99,6 +99,11 @@ const soma_var_info *soma_model_input(const soma_model *m, size_t k);
 /** Index of the input channel called @p name, or -1. */
 int soma_model_input_index(const soma_model *m, const char *name);
 
+/** Where state variable @p k of synapse model @p m lives: "post" (one value
+ *  per post neuron, summed over its synapses), "pre" (one per pre neuron) or
+ *  "synapse" (one per synapse); NULL for other models or a bad index. */
+const char *soma_model_state_location(const soma_model *m, size_t k);
+
 /** Non-zero when @p value is finite and lies in the valid range of @p v. */
 int soma_var_in_range(const soma_var_info *v, double value);
 

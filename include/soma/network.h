@@ -298,16 +298,23 @@ int soma_projection_set_param(soma_network *net, int proj, const char *param,
 int soma_projection_get_param(const soma_network *net, int proj,
 			      const char *param, double *out);
 
-/** Initialise synapse state @p var (n_post values) from @p d, as
+/** Initialise synapse state @p var (soma_projection_state_size() values) from @p d, as
  *  soma_population_init_state() does. */
 int soma_projection_init_state(soma_network *net, int proj, const char *var,
 			       const soma_dist *d);
 
-/** Unit of the weights and weight-like state of @p proj: "pA" (current) or
- *  "nS" (conductance); NULL for a bad index. */
+/** Unit of the weights of synapse model @p m with output @p output: pA
+ *  (current-based) or nS (conductance-based) for chemical synapses; a model
+ *  may fix its own: mV for voltage jumps, nS for gap junctions, "" (none)
+ *  for rate projections. NULL when @p m is not a synapse model. */
+const char *soma_model_weight_unit(const soma_model *m, soma_output_kind output);
+
+/** Unit of the weights and weight-like state of @p proj:
+ *  soma_model_weight_unit() of its model and output; NULL for a bad index. */
 const char *soma_projection_weight_unit(const soma_network *net, int proj);
 
-/** Pointer to synapse state @p var (one double per post neuron). */
+/** Pointer to synapse state @p var: soma_projection_state_size() doubles,
+ *  one per post neuron, pre neuron or synapse as the model keeps it. */
 int soma_projection_state(const soma_network *net, int proj, const char *var,
 			  const double **out);
 

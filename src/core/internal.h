@@ -86,6 +86,16 @@ struct soma__model_ops {
 	/* build j->col_ptr/j->col_syn (synapses by post neuron) and j->syn_pre
 	 * (pre neuron of each synapse) at prepare: plasticity on post spikes */
 	int needs_post_index;
+	/* unit of the weights when it does not follow the output (pA for
+	 * current, nS for conductance): "mV" for voltage jumps, "nS" for gap
+	 * junctions, "" for rate projections; NULL otherwise */
+	const char *weight_unit;
+	/* the model reads V of the pre (bit 0) and/or post (bit 1) population:
+	 * projections from or to populations without V are refused */
+	int needs_v;
+	/* the model transmits firing rates: pre and post need a state r (the
+	 * `rate` unit); projections between other populations are refused */
+	int rate_based;
 
 	int (*proj_prepare)(struct soma__proj *j, double dt, char *err, size_t len);
 	/* stage 2: add the output at t_n to the post population: a current to
@@ -313,11 +323,27 @@ uint64_t soma__proj_state_len(const struct soma__proj *j, int k);
 void soma__proj_gather(const struct soma__proj *j, const double *x,
 		       double *out);
 
+/* Rate transmission of Oja and BCM (src/models/plasticity/rate_transmission.c):
+ * the prepare check (current output, no delay; @rule names the rule in the
+ * message), stage 2 (x, n_pre doubles, receives r_pre(t_n); post->I +=
+ * sum_j w_ij x_j) and stage 7 (nothing: rates carry no spikes). */
+int soma__rate_check(const struct soma__proj *j, const char *rule, char *err,
+		     size_t len);
+void soma__rate_current(struct soma__proj *j, const struct soma__pop *pre,
+			struct soma__pop *post, double *x);
+void soma__rate_advance(struct soma__proj *j, struct soma__pop *pre,
+			struct soma__pop *post, const double *arrive);
+
 /* Stage-2 output of a synapse with state @s (n_post doubles, pA or nS):
  * current-based I += s; conductance-based g += s and I += s E, i.e. the
  * current s (E - V) (src/models/synapses/output.c). */
 void soma__syn_output(const struct soma__proj *j, const double *s, double E,
 		      struct soma__pop *post);
+
+/* Stage-2 output of a synapse with state kept per pre neuron: the sum
+ * over each post neuron's synapses of w s_pre, then as soma__syn_output. */
+void soma__syn_output_pre(struct soma__proj *j, const double *s_pre, double E,
+			  struct soma__pop *post);
 
 /* Stage 7 of a single-exponential synapse (state[0] = s, derived[0] =
  * exp(-dt/tau)): s <- s exp(-dt/tau) + arrivals, exact over the step. */
@@ -341,6 +367,16 @@ extern const soma_model soma__model_exponential;
 extern const soma_model soma__model_dual_exponential;
 extern const soma_model soma__model_alpha;
 extern const soma_model soma__model_gaba_a;
+extern const soma_model soma__model_ampa;
+extern const soma_model soma__model_nmda;
+extern const soma_model soma__model_gaba_b;
+extern const soma_model soma__model_voltage_jump;
+extern const soma_model soma__model_gap_junction;
+extern const soma_model soma__model_stp;
+extern const soma_model soma__model_stdp;
+extern const soma_model soma__model_oja;
+extern const soma_model soma__model_bcm;
+extern const soma_model soma__model_rate;
 
 /* Connectors (src/connect/connect.c): build the CSR of @j (n_pre, n_post,
  * connector, weight filled in) from the streams of @seed. */

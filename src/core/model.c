@@ -21,11 +21,21 @@ static const soma_model *const registry[] = {
 	&soma__model_izhikevich,
 	&soma__model_morris_lecar,
 	&soma__model_fitzhugh_nagumo,
+	&soma__model_rate,
 	&soma__model_poisson,
 	&soma__model_exponential,
 	&soma__model_dual_exponential,
 	&soma__model_alpha,
 	&soma__model_gaba_a,
+	&soma__model_ampa,
+	&soma__model_nmda,
+	&soma__model_gaba_b,
+	&soma__model_voltage_jump,
+	&soma__model_gap_junction,
+	&soma__model_stp,
+	&soma__model_stdp,
+	&soma__model_oja,
+	&soma__model_bcm,
 };
 
 size_t soma_model_count(void)
@@ -89,6 +99,20 @@ int soma_model_input_index(const soma_model *m, const char *name)
 		if (strcmp(soma_model_input(m, k)->name, name) == 0)
 			return (int)k;
 	return -1;
+}
+
+const char *soma_model_state_location(const soma_model *m, size_t k)
+{
+	if (!m || m->kind != SOMA_MODEL_SYNAPSE || k >= m->n_state)
+		return NULL;
+	switch (m->ops && m->ops->state_size ? m->ops->state_size[k] : SOMA__PER_POST) {
+	case SOMA__PER_PRE:
+		return "pre";
+	case SOMA__PER_SYN:
+		return "synapse";
+	default:
+		return "post";
+	}
 }
 
 int soma_model_state_index(const soma_model *m, const char *name)

@@ -624,6 +624,22 @@ int soma_network_add_projection(soma_network *net,
 		return soma__seterr(net, m ? SOMA_EINVAL : SOMA_ENOENT,
 				    "projection '%s': '%s' is not a synapse model (see `soma models`)",
 				    name, s->synapse ? s->synapse : "");
+	if (m->ops->rate_based &&
+	    (soma_model_state_index(pre->model, "r") < 0 ||
+	     soma_model_state_index(post->model, "r") < 0))
+		return soma__seterr(net, SOMA_EINVAL,
+				    "projection '%s': synapse model '%s' transmits firing rates: pre and post need a rate r (model 'rate'); '%s' is %s",
+				    name, m->name,
+				    soma_model_state_index(pre->model, "r") < 0 ? pre->name : post->name,
+				    soma_model_state_index(pre->model, "r") < 0 ? pre->model->name : post->model->name);
+	if (((m->ops->needs_v & 1) && pre->model->ops->v_index < 0) ||
+	    ((m->ops->needs_v & 2) && post->model->ops->v_index < 0))
+		return soma__seterr(net, SOMA_EINVAL,
+				    "projection '%s': synapse model '%s' reads the membrane potential of its %s population, but '%s' (%s) has none",
+				    name, m->name,
+				    (m->ops->needs_v & 1) && pre->model->ops->v_index < 0 ? "pre" : "post",
+				    (m->ops->needs_v & 1) && pre->model->ops->v_index < 0 ? pre->name : post->name,
+				    (m->ops->needs_v & 1) && pre->model->ops->v_index < 0 ? pre->model->name : post->model->name);
 	if (s->output != SOMA_OUTPUT_CURRENT && s->output != SOMA_OUTPUT_CONDUCTANCE)
 		return soma__seterr(net, SOMA_EINVAL,
 				    "projection '%s': unknown output kind %d",
@@ -785,13 +801,20 @@ int soma_projection_get_param(const soma_network *net, int proj,
 	return SOMA_OK;
 }
 
+const char *soma_model_weight_unit(const soma_model *m, soma_output_kind output)
+{
+	if (!m || m->kind != SOMA_MODEL_SYNAPSE)
+		return NULL;
+	if (m->ops && m->ops->weight_unit)
+		return m->ops->weight_unit;
+	return output == SOMA_OUTPUT_CONDUCTANCE ? "nS" : "pA";
+}
+
 const char *soma_projection_weight_unit(const soma_network *net, int proj)
 {
 	struct soma__proj *j = get_proj(net, proj);
 
-	if (!j)
-		return NULL;
-	return j->output == SOMA_OUTPUT_CONDUCTANCE ? "nS" : "pA";
+	return j ? soma_model_weight_unit(j->model, j->output) : NULL;
 }
 
 int soma_projection_init_state(soma_network *net, int proj, const char *var,
@@ -1013,6 +1036,19 @@ static int step_once(soma_network *net)
 		rc = p->model->ops->pop_update
 			     ? p->model->ops->pop_update(p, net->step, net->dt)
 			     : soma__pop_integrate(p, net->dt);
+		if (rc == SOMA_ENUMERIC && !p->model->ops->rhs) {
+			/* not integrated (rate units): a diverging input */
+			int v = p->model->n_state ? p->bad_var : -1;
+			return soma__seterr(net, rc,
+					    "population '%s' neuron %u: %s = %g at t = %g ms (step %llu) "
+					    "is not finite: its input diverged (a plastic projection onto it, "
+					    "e.g. Oja with gamma dt r^2 >= 2?)",
+					    p->name, p->bad_index,
+					    v >= 0 ? p->model->state[v].name : "state",
+					    v >= 0 ? p->state[v][p->bad_index] : NAN,
+					    (net->step + 1) * net->dt,
+					    (unsigned long long)net->step + 1);
+		}
 		if (rc == SOMA_ENUMERIC) {
 			int v = p->model->ops->rhs ? p->bad_var : p->model->ops->v_index;
 			return soma__seterr(net, rc,

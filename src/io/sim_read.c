@@ -44,13 +44,8 @@ static const soma_var_info v_seg_duration = {
 	.name = "duration", .unit = "ms", .def = 0.0, .min = 0.0,
 	.max = INFINITY, .flags = 0, .doc = "segment duration"
 };
-static const soma_var_info v_weight_current = {
+static const soma_var_info v_weight = {
 	.name = "weight", .unit = "pA", .def = 0.0, .min = -INFINITY,
-	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
-	.doc = "synaptic weight"
-};
-static const soma_var_info v_weight_conductance = {
-	.name = "weight", .unit = "nS", .def = 0.0, .min = -INFINITY,
 	.max = INFINITY, .flags = SOMA_VAR_MIN_OPEN | SOMA_VAR_MAX_OPEN,
 	.doc = "synaptic weight"
 };
@@ -829,10 +824,11 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 		return rc;
 
 	old = soma__ypush(c, "weight");
-	rc = soma__ydist(c, PK(p_w), PV(p_w),
-			 spec.output == SOMA_OUTPUT_CURRENT ?
-				 &v_weight_current : &v_weight_conductance,
-			 &spec.weight);
+	{
+		soma_var_info vw = v_weight;
+		vw.unit = soma_model_weight_unit(m, spec.output);
+		rc = soma__ydist(c, PK(p_w), PV(p_w), &vw, &spec.weight);
+	}
 	soma__ypop(c, old);
 	if (rc)
 		return rc;
@@ -860,7 +856,7 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 	t.m = m;
 	t.id = proj;
 	t.is_proj = 1;
-	t.weight_unit = spec.output == SOMA_OUTPUT_CURRENT ? "pA" : "nS";
+	t.weight_unit = soma_model_weight_unit(m, spec.output);
 	rc = read_vars(c, soma__yget(val, "params"), &t, 0);
 	if (!rc)
 		rc = read_vars(c, soma__yget(val, "init"), &t, 1);

@@ -88,3 +88,10 @@ foreach(pair quiescence:0 spiking:49 bursting:33 irregular_spiking:23 irregular_
   list(GET pair 1 n)
   expect_spikes(neurons_hindmarsh_rose_modes ${pop} ${n})
 endforeach()
+# examples/synapses/: spike counts the synapse tests explain
+expect_spikes(synapses_stdp pre 6)
+expect_spikes(synapses_stdp post 6)
+expect_spikes(synapses_stp_depression pre 6)
+expect_spikes(synapses_stp_facilitation pre 6)
+expect_spikes(synapses_gap_junction neu0 7)
+expect_spikes(synapses_gap_junction neu1 0)

@@ -24,9 +24,9 @@
 
 #include "core/internal.h"
 #include "soma/soma.h"
+#include "spike_drive.h"
 
 #define DT 0.1
-#define PULSE 1e4 /* pA for one step: LIF V jumps by ~100 mV, so it spikes */
 #define MAX_PULSES 8
 #define MAX_SPIKES 64
 #define REL 1e-12
@@ -94,23 +94,9 @@ static soma_network *build(const struct kin *q, soma_output_kind out,
 	assert_int_equal(soma_network_add_population(net, "ctl", "lif", n_post, &ctl), SOMA_OK);
 	for (int p = post; p <= ctl; p++)
 		assert_int_equal(soma_population_set_param(net, p, "V_th", 1e9), SOMA_OK);
-	for (uint32_t i = 0; i < n_pre; i++) {
-		double v[2 * MAX_PULSES + 1], d[2 * MAX_PULSES + 1];
-		size_t n = 0;
-		int last = 0;
-
-		for (int k = 0; k < MAX_PULSES && pulses[i][k] >= 0; k++) {
-			v[n] = 0;
-			d[n++] = (pulses[i][k] - last) * DT;
-			v[n] = PULSE;
-			d[n++] = DT;
-			last = pulses[i][k] + 1;
-		}
-		v[n] = 0;
-		d[n++] = INFINITY;
-		assert_int_equal(soma_network_add_current(net, pre, &i, 1, v, d, n, NULL),
+	for (uint32_t i = 0; i < n_pre; i++)
+		assert_int_equal(spike_drive(net, pre, i, pulses[i], MAX_PULSES, DT),
 				 SOMA_OK);
-	}
 	spec.pre = pre;
 	spec.post = post;
 	assert_int_equal(soma_network_add_projection(net, &spec, proj), SOMA_OK);

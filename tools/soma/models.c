@@ -16,6 +16,8 @@ static void format_value(double v, const char *unit, char *buf, size_t len)
 {
 	if (v == 0.0)
 		v = 0.0; /* no "-0" */
+	if (unit && !strcmp(unit, SOMA_UNIT_WEIGHT))
+		unit = "pA|nS"; /* the projection's weight unit */
 	snprintf(buf, len, "%g%s%s", v, unit && unit[0] ? " " : "",
 		 unit ? unit : "");
 }
@@ -81,13 +83,28 @@ static void print_model(const soma_model *m, int with_doc)
 		for (size_t i = 0; i < m->n_state; i++) {
 			const soma_var_info *v = &m->state[i];
 
+			const char *where = soma_model_state_location(m, i);
+			char loc[32] = "";
+
 			if (v->def_param) /* starts at a parameter's value */
 				snprintf(def, sizeof(def), "%s", v->def_param);
 			else
 				format_value(v->def, v->unit, def, sizeof(def));
+			if (where)
+				snprintf(loc, sizeof(loc), "one per %s%s", where,
+					 strcmp(where, "synapse") ? " neuron" : "");
 			printf("  %-*s  %-14s  %-22s  %s\n", w, v->name, def,
-			       "", v->doc ? v->doc : "");
+			       loc, v->doc ? v->doc : "");
 		}
+	}
+	if (m->kind == SOMA_MODEL_SYNAPSE) {
+		const char *uc = soma_model_weight_unit(m, SOMA_OUTPUT_CURRENT);
+		const char *ug = soma_model_weight_unit(m, SOMA_OUTPUT_CONDUCTANCE);
+		if (!strcmp(uc, ug))
+			printf("  weights  %s\n", uc[0] ? uc : "dimensionless");
+		else
+			printf("  weights  %s (output: current) or %s (output: conductance)\n",
+			       uc, ug);
 	}
 	if (soma_model_default_method(m) != SOMA_METHOD_DEFAULT) {
 		printf("  input   ");

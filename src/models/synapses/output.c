@@ -49,3 +49,10 @@ void soma__proj_gather(const struct soma__proj *j, const double *x,
 			out[post[e]] += w[e] * xp;
 	}
 }
+
+void soma__syn_output_pre(struct soma__proj *j, const double *s_pre, double E,
+			  struct soma__pop *post)
+{
+	soma__proj_gather(j, s_pre, j->scratch);
+	soma__syn_output(j, j->scratch, E, post);
+}
