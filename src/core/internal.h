@@ -70,6 +70,10 @@ struct soma__model_ops {
 	soma__rhs_fn rhs;
 	soma__spike_fn spike;         /* NULL: never spikes (rate models) */
 	int n_ode;                    /* integrated variables: state[0, n_ode) */
+	/* optional: stages 3-5 with forward Euler in one fused pass, giving
+	 * the same numbers as rhs + spike with the generic Euler step (the
+	 * hot path of large networks); 0 or SOMA_ENUMERIC with p->bad_index */
+	int (*euler_update)(struct soma__pop *p, double dt);
 	int default_method;           /* soma_method; 0 means Euler */
 	/* index of the membrane potential in the state, -1 if none */
 	int v_index;
@@ -151,6 +155,7 @@ struct soma__pop {
 	double *h;                         /* n: sub-step of adaptive methods, ms */
 	double *V_old;                     /* block scratch: V at t_n */
 	int bad_var;                       /* state index that went bad */
+	int generic_only;                  /* tests: never the fused euler_update */
 };
 
 struct soma__proj {

@@ -191,6 +191,8 @@ int soma__pop_integrate(struct soma__pop *p, double dt)
 			       ? 1
 			       : BLOCK;
 
+	if (p->method == SOMA_METHOD_EULER && ops->euler_update && !p->generic_only)
+		return ops->euler_update(p, dt);
 	if (n_ode > 32 || p->n_in > 8)
 		return SOMA_EINVAL;
 	memset(&c, 0, sizeof(c));
