@@ -261,7 +261,8 @@ int soma_projection_post(const soma_network *net, int proj);
  * neuron (kinetics driven by the presynaptic train alone, e.g. AMPA gating,
  * short-term plasticity), the synapse count for per-synapse state (plastic
  * weights, in CSR order: by pre neuron, then as soma_projection_csr()
- * lists them). 0 for an invalid projection or variable.
+ * lists them); "w" counts the synapses. 0 for an invalid projection or
+ * variable.
  */
 uint64_t soma_projection_state_size(const soma_network *net, int proj,
 				    const char *var);
@@ -314,7 +315,11 @@ const char *soma_model_weight_unit(const soma_model *m, soma_output_kind output)
 const char *soma_projection_weight_unit(const soma_network *net, int proj);
 
 /** Pointer to synapse state @p var: soma_projection_state_size() doubles,
- *  one per post neuron, pre neuron or synapse as the model keeps it. */
+ *  one per post neuron, pre neuron or synapse as the model keeps it; "w"
+ *  (unless the model has a state of that name) gives the weights, one per
+ *  synapse in CSR order (plastic models change them).
+ *  @return SOMA_OK, SOMA_ENOENT (no such projection or variable),
+ *          SOMA_EINVAL (@p out NULL) */
 int soma_projection_state(const soma_network *net, int proj, const char *var,
 			  const double **out);
 

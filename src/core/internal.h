@@ -156,6 +156,8 @@ struct soma__pop {
 	double *V_old;                     /* block scratch: V at t_n */
 	int bad_var;                       /* state index that went bad */
 	int generic_only;                  /* tests: never the fused euler_update */
+	const char *bad_why;               /* with SOMA_ENUMERIC: the cause, when
+					      the kernel knows it, else NULL */
 };
 
 struct soma__proj {

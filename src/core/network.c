@@ -97,6 +97,9 @@ int soma__check_indices(soma_network *net, const char *what,
 
 	if (n && !idx)
 		return soma__seterr(net, SOMA_EINVAL, "%s: no neuron list", what);
+	if (size == 0)
+		return soma__seterr(net, SOMA_EINVAL, "%s: there is nothing to index (0 values)",
+				    what);
 	for (uint32_t k = 0; k < n; k++)
 		if (idx[k] >= size)
 			return soma__seterr(net, SOMA_EINVAL,
@@ -624,6 +627,12 @@ int soma_network_add_projection(soma_network *net,
 		return soma__seterr(net, m ? SOMA_EINVAL : SOMA_ENOENT,
 				    "projection '%s': '%s' is not a synapse model (see `soma models`)",
 				    name, s->synapse ? s->synapse : "");
+	if (!m->ops->rate_based && !(m->ops->needs_v & 1) &&
+	    pre->model->kind == SOMA_MODEL_NEURON && !pre->model->ops->spike)
+		return soma__seterr(net, SOMA_EINVAL,
+				    "projection '%s': synapse model '%s' is driven by presynaptic spikes, but '%s' (%s) never spikes; "
+				    "rates are transmitted by oja or bcm between rate populations",
+				    name, m->name, pre->name, pre->model->name);
 	if (m->ops->rate_based &&
 	    (soma_model_state_index(pre->model, "r") < 0 ||
 	     soma_model_state_index(post->model, "r") < 0))
@@ -860,6 +869,8 @@ uint64_t soma_projection_state_size(const soma_network *net, int proj,
 	struct soma__proj *j = get_proj(net, proj);
 	int k = j ? soma_model_state_index(j->model, var) : -1;
 
+	if (k < 0 && j && var && !strcmp(var, "w"))
+		return j->nnz;
 	return k < 0 ? 0 : soma__proj_state_len(j, k);
 }
 
@@ -869,6 +880,12 @@ int soma_projection_state(const soma_network *net, int proj, const char *var,
 	struct soma__proj *j = get_proj(net, proj);
 	int k = j ? soma_model_state_index(j->model, var) : -1;
 
+	if (!out)
+		return SOMA_EINVAL;
+	if (k < 0 && j && var && !strcmp(var, "w")) {
+		*out = j->w; /* the weights, one per synapse */
+		return SOMA_OK;
+	}
 	if (k < 0)
 		return SOMA_ENOENT;
 	*out = j->state[k];
@@ -1036,6 +1053,16 @@ static int step_once(soma_network *net)
 		rc = p->model->ops->pop_update
 			     ? p->model->ops->pop_update(p, net->step, net->dt)
 			     : soma__pop_integrate(p, net->dt);
+		if (rc == SOMA_ENUMERIC && p->bad_why) {
+			int v = p->bad_var;
+			return soma__seterr(net, rc,
+					    "population '%s' neuron %u at t = %g ms (step %llu), %s = %g %s: %s",
+					    p->name, p->bad_index, (net->step + 1) * net->dt,
+					    (unsigned long long)net->step + 1,
+					    v >= 0 ? p->model->state[v].name : "state",
+					    v >= 0 ? p->state[v][p->bad_index] : NAN,
+					    v >= 0 ? p->model->state[v].unit : "", p->bad_why);
+		}
 		if (rc == SOMA_ENUMERIC && !p->model->ops->rhs) {
 			/* not integrated (rate units): a diverging input */
 			int v = p->model->n_state ? p->bad_var : -1;

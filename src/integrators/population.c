@@ -191,10 +191,12 @@ int soma__pop_integrate(struct soma__pop *p, double dt)
 			       ? 1
 			       : BLOCK;
 
+	p->bad_why = NULL;
 	if (p->method == SOMA_METHOD_EULER && ops->euler_update && !p->generic_only)
 		return ops->euler_update(p, dt);
 	if (n_ode > 32 || p->n_in > 8)
 		return SOMA_EINVAL;
+	p->bad_why = NULL;
 	memset(&c, 0, sizeof(c));
 	c.p = p;
 	c.blk.in = c.in;
@@ -214,12 +216,26 @@ int soma__pop_integrate(struct soma__pop *p, double dt)
 		if (v >= 0)
 			memcpy(p->V_old, p->state[v] + lo, nb * sizeof(double));
 		rc = soma__ode_step(p->work, &sys, nb, y, dt, p->h ? p->h + lo : NULL);
+		/* a non-finite V must not hide behind the reset */
+		if (v >= 0)
+			for (uint32_t i = 0; i < nb; i++)
+				if (!(fabs(y[v][i]) < INFINITY) && !bad) {
+					bad = 1;
+					p->bad_index = lo + i;
+					p->bad_why = "its membrane potential became infinite or "
+						     "not a number during the step (an infinite "
+						     "or enormous input?)";
+				}
 		if (ops->spike)
 			ops->spike(p, lo, nb, v >= 0 ? p->V_old : NULL);
 		for (int k = 0; k < n_ode; k++) {
 			const double lim = k == v ? SOMA__V_LIMIT : INFINITY;
 			for (uint32_t i = 0; i < nb; i++)
 				bad |= !(fabs(y[k][i]) < lim);
+		}
+		if (p->bad_why) {
+			p->bad_var = v;
+			return SOMA_ENUMERIC;
 		}
 		if (bad || rc) {
 			p->bad_index = lo;

@@ -256,6 +256,9 @@ static int get_index_list(struct soma__yctx *c, struct fy_node *key,
 	if (!cnt)
 		return soma__yerr(c, val, key, SOMA_EPARSE,
 				  "empty list: expected at least one neuron index, or all");
+	if (size == 0)
+		return soma__yerr(c, val, key, SOMA_ERANGE,
+				  "%s: there is nothing to index", of);
 	if (cnt > size)
 		return soma__yerr(c, val, key, SOMA_ERANGE,
 				  "%zu indices for %s", cnt, of);

@@ -213,9 +213,11 @@ static void test_conductance_weights_not_negative(void **st)
 	soma_network_destroy(net);
 }
 
-/* A conductance far too strong for the step makes forward Euler diverge
- * (factor 1 - dt/tau (1 + R g) = -49 per step); the run stops with
- * SOMA_ENUMERIC once |V| passes 10^4 mV instead of going on with nonsense. */
+/* A conductance far too strong for the step makes forward Euler overshoot
+ * (factor 1 - dt/tau (1 + R g) = -49 per step): the run stops with
+ * SOMA_ENUMERIC at the first step where dt (1 + R g)/tau > 1, naming the
+ * cure, instead of going on with nonsense; exponential Euler integrates the
+ * same input exactly: V stays between E = -70 mV and V_rest = 0. */
 static void test_unstable_integration_stops(void **st)
 {
 	(void)st;
@@ -230,8 +232,25 @@ static void test_unstable_integration_stops(void **st)
 	rc = soma_network_run(net, 50);
 	assert_int_equal(rc, SOMA_ENUMERIC);
 	assert_true(soma_network_steps(net) < 10);
-	assert_non_null(strstr(soma_network_errmsg(net), "unstable"));
+	assert_non_null(strstr(soma_network_errmsg(net), "too strong for forward Euler"));
+	assert_non_null(strstr(soma_network_errmsg(net), "exp_euler"));
 	assert_non_null(strstr(soma_network_errmsg(net), "population 'post'"));
+	soma_network_destroy(net);
+
+	net = pair(0, SOMA_OUTPUT_CONDUCTANCE, 5000, &proj, 0);
+	assert_int_equal(soma_projection_set_param(net, proj, "E", -70), SOMA_OK);
+	assert_int_equal(soma_population_set_method(net, 1, SOMA_METHOD_EXP_EULER), SOMA_OK);
+	soma_population_state(net, 1, "V", &V);
+	{
+		double lowest = 0;
+		/* between E and V_rest at every step, never beyond */
+		for (int k = 0; k < 200; k++) {
+			assert_int_equal(soma_network_run(net, 1), SOMA_OK);
+			assert_true(V[0] <= 1e-12 && V[0] >= -70 - 1e-9);
+			lowest = fmin(lowest, V[0]);
+		}
+		assert_true(lowest < -60); /* it went most of the way to E */
+	}
 	soma_network_destroy(net);
 }
 

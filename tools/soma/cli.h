@@ -53,6 +53,8 @@ struct cli_record {
 	uint64_t spikes;      /* spikes recorded (spikes; set after the run) */
 	char *file;           /* data file: "spikes.csv" or "POP.VAR.csv" */
 	char *figure;         /* state: grid figure it is a panel of, or NULL */
+	const char *columns;  /* what the columns index: "neuron", "pre neuron",
+				 "post neuron" or "synapse" */
 };
 
 /* A figure: its script STEM.gp and, when drawn, STEM.png and STEM.svg. */

@@ -267,8 +267,11 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		put_quoted(f, r->variable);
 	}
 	fputc('\n', f);
-	if (r->n_neurons <= MAX_KEY_ENTRIES && r->n_neurons <= MAX_TRACES)
-		fputs("\tset key outside right top title 'neuron'\n", f);
+	if (r->n_neurons <= MAX_KEY_ENTRIES && r->n_neurons <= MAX_TRACES) {
+		fputs("\tset key outside right top title ", f);
+		put_quoted(f, r->columns ? r->columns : "neuron");
+		fputc('\n', f);
+	}
 	else
 		fputs("\tunset key\n", f);
 	fputs("\tplot for [i = 2:n_draw + 1] ", f);

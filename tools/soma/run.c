@@ -245,6 +245,16 @@ static int collect_outputs(const soma_sim *sim, const soma_network *net,
 			r->unit = strdup(mi.unit ? mi.unit : "");
 			if (!r->variable || !r->unit)
 				return -1;
+			r->columns = "neuron";
+			if (mi.projection >= 0) {
+				const soma_model *pm = soma_projection_model(net, mi.projection);
+				int k = soma_model_state_index(pm, mi.variable);
+				const char *where = k >= 0 ? soma_model_state_location(pm, (size_t)k)
+							   : "synapse"; /* w */
+				r->columns = !strcmp(where, "pre") ? "pre neuron"
+					     : !strcmp(where, "post") ? "post neuron"
+								      : "synapse";
+			}
 			if (soma_sim_figure(sim, id)) {
 				r->figure = strdup(soma_sim_figure(sim, id));
 				if (!r->figure)

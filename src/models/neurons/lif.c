@@ -86,8 +86,9 @@ static int lif_euler(struct soma__pop *p, double dt)
 	double *restrict V = p->state[0];
 	const double *restrict I = p->I, *restrict g = p->g;
 	int32_t *restrict ref = p->ref;
+	const double k_max = 1.0 / (dt * inv_tau); /* largest stable 1 + R g */
 	uint32_t n_spk = 0;
-	int bad = 0;
+	int bad = 0, stiff = 0, nonfinite = 0;
 
 	for (uint32_t i = 0; i < p->n; i++) {
 		double v;
@@ -97,7 +98,11 @@ static int lif_euler(struct soma__pop *p, double dt)
 			continue;
 		}
 		v = V[i] + dt * ((V_rest - V[i] + R * (I[i] - g[i] * V[i])) * inv_tau);
-		if (v >= V_th) {
+		/* Euler overshoots once dt (1 + R g)/tau > 1; a non-finite V must
+		 * not hide behind the reset */
+		stiff |= 1.0 + R * g[i] > k_max;
+		nonfinite |= !(fabs(v) < INFINITY);
+		if (v >= V_th && !nonfinite) {
 			v = V_reset;
 			ref[i] = ref_steps;
 			p->spk[n_spk++] = i;
@@ -106,13 +111,31 @@ static int lif_euler(struct soma__pop *p, double dt)
 		V[i] = v;
 	}
 	p->n_spk = n_spk;
-	if (bad) {
+	if (stiff) {
+		for (uint32_t i = 0; i < p->n; i++)
+			if (1.0 + R * g[i] > k_max) {
+				p->bad_index = i;
+				break;
+			}
+		p->bad_var = 0;
+		p->bad_why = "its conductance input is too strong for forward Euler at "
+			     "this dt (dt (1 + R g)/tau > 1, where V would overshoot the "
+			     "reversal potentials): use method exp_euler, which integrates "
+			     "conductance input exactly, or a smaller dt";
+		return SOMA_ENUMERIC;
+	}
+	if (bad || nonfinite) {
+		p->bad_index = 0;
 		for (uint32_t i = 0; i < p->n; i++)
 			if (!(fabs(V[i]) < SOMA__V_LIMIT)) {
 				p->bad_index = i;
 				break;
 			}
 		p->bad_var = 0;
+		if (nonfinite)
+			p->bad_why = "its membrane potential became infinite or not a "
+				     "number during the step (an infinite or enormous "
+				     "input?)";
 		return SOMA_ENUMERIC;
 	}
 	return SOMA_OK;

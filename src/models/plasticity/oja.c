@@ -102,8 +102,8 @@ const soma_model soma__model_oja = {
 	       "fixed_probability or one_to_one a sparse one: the rule runs over\n"
 	       "the synapses that exist. Requirements: output current (the only\n"
 	       "one accepted), delay 0, and pre and post populations with a rate\n"
-	       "r (the `rate` model); a pre population without r transmits\n"
-	       "nothing and a post population without r learns nothing.\n"
+	       "r (the `rate` model); projections from or to other populations\n"
+	       "are refused.\n"
 	       "Where the seed differs: its Oja class takes w_max and w_min but\n"
 	       "never uses them (no clipping); soma has no such parameters. Its\n"
 	       "initial weight 0.05 is the projection's weight here.",

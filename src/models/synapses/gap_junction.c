@@ -33,6 +33,16 @@ static int gap_prepare(struct soma__proj *j, double dt, char *err, size_t len)
 			 "output conductance (weights in nS)");
 		return SOMA_ERANGE;
 	}
+	if (j->param[P_SYMMETRIC] != 0 && j->pre == j->post &&
+	    j->connector.kind != SOMA_CONNECT_ONE_TO_ONE) {
+		snprintf(err, len,
+			 "symmetric = 1 within one population: all_to_all lists "
+			 "each pair both ways (i -> k and k -> i) and "
+			 "fixed_probability may draw both, so symmetric coupling "
+			 "would count those junctions twice; use symmetric = 0 (or "
+			 "a projection between two populations)");
+		return SOMA_ERANGE;
+	}
 	return SOMA_OK;
 }
 
