@@ -39,8 +39,9 @@
  *    step. Slow; meant for one neuron or a small population used as a
  *    high-accuracy reference. The driver restarts at every step (the input
  *    may change between steps), so msbdf restarts at order 1 each step and
- *    its global error over many steps is about 100-1000 rtol; rk8pd has no
- *    such cost.
+ *    its global error over many steps can reach 10^2-10^4 rtol (1% on
+ *    Morris-Lecar over 1000 ms at the default rtol 1e-6): give it rtol 1e-8
+ *    or below for a reference; rk8pd has no such cost.
  *
  * Neurons in their refractory period have dV/dt = 0 (V is held), while their
  * other variables (adaptation, gates) go on evolving.
@@ -80,9 +81,11 @@ typedef enum soma_method {
 const char *soma_method_name(soma_method m);
 
 /**
- * Method called @p name (as soma_method_name() writes it; "rk45" is accepted
- * for "rkf45", the seed's name).
- * @return SOMA_OK, or SOMA_ENOENT when no method has that name
+ * Method called @p name (as soma_method_name() writes it, "default"
+ * included; "rk45" is accepted for "rkf45", the seed's name). Model files
+ * take the names of actual methods only.
+ * @return SOMA_OK, SOMA_ENOENT when no method has that name, SOMA_EINVAL
+ *         when @p out is NULL
  */
 int soma_method_from_name(const char *name, soma_method *out);
 
@@ -109,10 +112,11 @@ soma_method soma_population_method(const soma_network *net, int pop);
  * @p pop. The error of a (sub-)step is accepted when, for every variable,
  * |err| <= atol + rtol |y|, with atol in each variable's own unit.
  * Defaults: rtol = 1e-6, atol = 1e-9.
- * @param rtol relative tolerance, in (0, 1)
- * @param atol absolute tolerance, >= 0 (rtol and atol not both tiny: rtol >= 1e-14)
- * @return SOMA_OK, SOMA_ENOENT, SOMA_ERANGE (out of range), SOMA_ESTATE
- *         (after the first step)
+ * @param rtol relative tolerance, in [1e-14, 1)
+ * @param atol absolute tolerance, finite and >= 0
+ * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (a population that is not
+ *         integrated), SOMA_ERANGE (out of range), SOMA_ESTATE (after the
+ *         first step)
  */
 int soma_population_set_tolerance(soma_network *net, int pop, double rtol,
 				  double atol);
@@ -129,8 +133,9 @@ int soma_population_set_tolerance(soma_network *net, int pop, double rtol,
  * @param dt   step, ms, used only by models whose derived constants need it
  * @param dydt receives m->n_state derivatives
  * @return SOMA_OK, SOMA_EINVAL (NULL arguments, or a model without
- *         differential equations), SOMA_ERANGE (a parameter the model's
- *         prepare refuses)
+ *         differential equations), SOMA_ERANGE (a parameter outside its
+ *         valid range, or a combination the model's prepare refuses),
+ *         SOMA_ENOMEM
  */
 int soma_model_rhs(const soma_model *m, const double *param, const double *y,
 		   const double *input, double dt, double *dydt);

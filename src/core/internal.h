@@ -301,6 +301,9 @@ void soma__ode_work_free(struct soma__ode_work *w);
 int soma__ode_step(struct soma__ode_work *w, const struct soma__ode *sys,
 		   uint32_t n, double *const *y, double dt, double *h);
 
+/* Why the last soma__ode_step() failed (a sentence), or NULL. */
+const char *soma__ode_work_why(const struct soma__ode_work *w);
+
 /* Stages 3-5 of an integrated population; 0 or SOMA_ENUMERIC with
  * p->bad_index set. */
 int soma__pop_integrate(struct soma__pop *p, double dt);

@@ -1056,11 +1056,12 @@ static int step_once(soma_network *net)
 		if (rc == SOMA_ENUMERIC && p->bad_why) {
 			int v = p->bad_var;
 			return soma__seterr(net, rc,
-					    "population '%s' neuron %u at t = %g ms (step %llu), %s = %g %s: %s",
+					    "population '%s' neuron %u at t = %g ms (step %llu), %s = %g%s%s: %s",
 					    p->name, p->bad_index, (net->step + 1) * net->dt,
 					    (unsigned long long)net->step + 1,
 					    v >= 0 ? p->model->state[v].name : "state",
 					    v >= 0 ? p->state[v][p->bad_index] : NAN,
+					    v >= 0 && p->model->state[v].unit[0] ? " " : "",
 					    v >= 0 ? p->model->state[v].unit : "", p->bad_why);
 		}
 		if (rc == SOMA_ENUMERIC && !p->model->ops->rhs) {
@@ -1079,20 +1080,21 @@ static int step_once(soma_network *net)
 		if (rc == SOMA_ENUMERIC) {
 			int v = p->model->ops->rhs ? p->bad_var : p->model->ops->v_index;
 			return soma__seterr(net, rc,
-					    "population '%s' neuron %u: %s = %g %s at t = %g ms (step %llu) "
-					    "is not finite%s: the integration with %s is unstable; "
-					    "lower dt or choose a more stable method (exp_euler, rkf45) "
-					    "(strong conductances need dt well below tau/(1 + R g))",
+					    "population '%s' neuron %u: %s = %g%s%s at t = %g ms (step %llu) "
+					    "is not finite%s: the integration with %s is unstable at dt = %g ms; "
+					    "lower dt or choose a more stable method (exp_euler, rkf45)",
 					    p->name, p->bad_index,
 					    v >= 0 ? p->model->state[v].name : "state",
 					    v >= 0 ? p->state[v][p->bad_index] : NAN,
+					    v >= 0 && p->model->state[v].unit[0] ? " " : "",
 					    v >= 0 ? p->model->state[v].unit : "",
 					    (net->step + 1) * net->dt,
 					    (unsigned long long)net->step + 1,
-					    v == p->model->ops->v_index ? " or beyond 10^4 mV" : "",
+					    v == p->model->ops->v_index ? " or beyond 10^4 in size" : "",
 					    soma_method_name((soma_method)p->method)
 						    ? soma_method_name((soma_method)p->method)
-						    : "its method");
+						    : "its method",
+					    net->dt);
 		}
 		if (rc)
 			return soma__seterr(net, rc, "population '%s': update failed",

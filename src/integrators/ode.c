@@ -37,7 +37,12 @@ struct soma__ode_work {
 	double *y1;             /* n_var */
 	double *tmp;            /* 2 * n_var */
 	const struct soma__ode *cur;
+	const char *why;        /* cause of the last failure, or NULL */
 };
+
+/* Sub-steps one unit of rkf45 may take within one step before the step
+ * fails: beyond it the problem is too stiff for an explicit method. */
+#define RKF45_MAX_SUBSTEPS 100000
 
 #define SLOT(w, s) ((w)->ptr + (size_t)(s) * (size_t)(w)->n_var)
 
@@ -107,7 +112,7 @@ struct soma__ode_work *soma__ode_work_new(int method, int n_var, uint32_t cap,
 						       rtol);
 		if (!w->drv)
 			goto fail;
-		gsl_odeiv2_driver_set_nmax(w->drv, 10000000);
+		gsl_odeiv2_driver_set_nmax(w->drv, 1000000);
 	}
 	return w;
 fail:
@@ -141,9 +146,11 @@ static int gsl_func(double t, const double y[], double dydt[], void *params)
 
 	(void)t;
 	unit_eval(w, y, dydt, 0, NULL);
+	/* not GSL_EBADFUNC, which GSL treats as fatal: any other failure makes
+	 * the driver retry with a smaller step */
 	for (int k = 0; k < w->n_var; k++)
 		if (!isfinite(dydt[k]))
-			return GSL_EBADFUNC;
+			return GSL_EFAILED;
 	return GSL_SUCCESS;
 }
 
@@ -190,8 +197,16 @@ static int step_gsl(struct soma__ode_work *w, const struct soma__ode *sys,
 		gsl_odeiv2_driver_reset_hstart(w->drv,
 					       h && h[i] > 0 ? fmin(h[i], dt) : dt);
 		rc = gsl_odeiv2_driver_apply(w->drv, &t, dt, w->y1);
-		if (rc != GSL_SUCCESS)
+		if (rc != GSL_SUCCESS) {
+			w->why = rc == GSL_EMAXITER
+					 ? "the GSL driver took more than 10^6 sub-steps in "
+					   "one step (too stiff for this method: use msbdf or "
+					   "exp_euler)"
+					 : "the GSL driver could not meet its tolerance within "
+					   "the step (the state left the range where the model "
+					   "is finite)";
 			return SOMA_ENUMERIC;
+		}
 		if (h)
 			h[i] = w->drv->h;
 		for (int k = 0; k < nv; k++)
@@ -334,6 +349,7 @@ static int step_rkf45(struct soma__ode_work *w, const struct soma__ode *sys,
 	double **yt = SLOT(w, SLOT_YTMP), **y5 = SLOT(w, SLOT_Y5);
 	uint32_t left = n;
 	const double hmin = 1e-12 * dt;
+	long rounds = 0;
 
 	for (uint32_t i = 0; i < n; i++) {
 		w->t_left[i] = dt;
@@ -342,6 +358,12 @@ static int step_rkf45(struct soma__ode_work *w, const struct soma__ode *sys,
 			h[i] = dt;
 	}
 	while (left > 0) {
+		if (++rounds > RKF45_MAX_SUBSTEPS) {
+			w->why = "rkf45 needed more than 10^5 sub-steps in one step: "
+				 "the equations are too stiff for an explicit method at "
+				 "this tolerance; use exp_euler or msbdf";
+			return SOMA_ENUMERIC;
+		}
 		for (uint32_t i = 0; i < n; i++)
 			w->hh[i] = w->active[i] ? fmin(h[i], w->t_left[i]) : 0.0;
 		F(y, SLOT_K1, NULL);
@@ -394,17 +416,27 @@ static int step_rkf45(struct soma__ode_work *w, const struct soma__ode *sys,
 			} else {
 				fac = isfinite(e) ? fmax(0.1, 0.9 * pow(e, -0.25)) : 0.1;
 				h[i] = fac * w->hh[i];
-				if (h[i] < hmin)
+				if (h[i] < hmin) {
+					w->why = "rkf45 could not meet its tolerance with a "
+						 "sub-step above 10^-12 dt (a state that is "
+						 "not finite, or a tolerance too tight)";
 					return SOMA_ENUMERIC;
+				}
 			}
 		}
 	}
 	return SOMA_OK;
 }
 
+const char *soma__ode_work_why(const struct soma__ode_work *w)
+{
+	return w ? w->why : NULL;
+}
+
 int soma__ode_step(struct soma__ode_work *w, const struct soma__ode *sys,
 		   uint32_t n, double *const *y, double dt, double *h)
 {
+	w->why = NULL;
 	if (n > w->cap || sys->n_var != w->n_var)
 		return SOMA_EINVAL;
 	switch (w->method) {

@@ -28,17 +28,17 @@ const char *soma_method_name(soma_method m)
 
 int soma_method_from_name(const char *name, soma_method *out)
 {
+	if (!out)
+		return SOMA_EINVAL;
 	if (!name)
 		return SOMA_ENOENT;
 	if (strcmp(name, "rk45") == 0) {
-		if (out)
-			*out = SOMA_METHOD_RKF45;
+		*out = SOMA_METHOD_RKF45;
 		return SOMA_OK;
 	}
 	for (int m = 0; m < SOMA_METHOD_COUNT; m++)
 		if (strcmp(name, method_names[m]) == 0) {
-			if (out)
-				*out = (soma_method)m;
+			*out = (soma_method)m;
 			return SOMA_OK;
 		}
 	return SOMA_ENOENT;
@@ -102,6 +102,10 @@ int soma_population_set_tolerance(soma_network *net, int pop, double rtol,
 	if (pop < 0 || pop >= net->n_pops)
 		return soma__seterr(net, SOMA_ENOENT, "no population with index %d", pop);
 	p = net->pops[pop];
+	if (!integrated(p->model))
+		return soma__seterr(net, SOMA_EINVAL,
+				    "population '%s': model '%s' has no differential equations to integrate",
+				    p->name, p->model->name);
 	if (!(rtol >= 1e-14 && rtol < 1) || !(atol >= 0) || !isfinite(atol))
 		return soma__seterr(net, SOMA_ERANGE,
 				    "population '%s': tolerances rtol = %g, atol = %g: rtol must be in [1e-14, 1) and atol finite and >= 0",
@@ -233,6 +237,12 @@ int soma__pop_integrate(struct soma__pop *p, double dt)
 			for (uint32_t i = 0; i < nb; i++)
 				bad |= !(fabs(y[k][i]) < lim);
 		}
+		if (rc && soma__ode_work_why(p->work)) {
+			p->bad_index = lo;
+			p->bad_var = v >= 0 ? v : 0;
+			p->bad_why = soma__ode_work_why(p->work);
+			return SOMA_ENUMERIC;
+		}
 		if (p->bad_why) {
 			p->bad_var = v;
 			return SOMA_ENUMERIC;
@@ -328,8 +338,13 @@ int soma_model_rhs(const soma_model *m, const double *param, const double *y,
 	p.param = malloc((m->n_params ? m->n_params : 1) * sizeof(double));
 	if (!p.param)
 		return SOMA_ENOMEM;
-	for (size_t k = 0; k < m->n_params; k++)
+	for (size_t k = 0; k < m->n_params; k++) {
 		p.param[k] = param ? param[k] : m->params[k].def;
+		if (!soma_var_in_range(&m->params[k], p.param[k])) {
+			free(p.param);
+			return SOMA_ERANGE;
+		}
+	}
 	p.method = (int)soma_model_default_method(m);
 	rc = m->ops->pop_prepare ? m->ops->pop_prepare(&p, dt > 0 ? dt : 0.01, err,
 						       sizeof(err))

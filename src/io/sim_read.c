@@ -501,6 +501,17 @@ static int read_method(struct soma__yctx *c, soma_network *net, int pop,
 		soma__ypop(c, old);
 	}
 	if (!rc && (p_r || p_a)) {
+		soma_method used = soma_population_method(net, pop);
+		if (used != SOMA_METHOD_RKF45 && used != SOMA_METHOD_RK8PD &&
+		    used != SOMA_METHOD_MSBDF) {
+			struct fy_node_pair *q = p_r ? p_r : p_a;
+			old = soma__ypush(c, soma__ytext(PK(q)));
+			rc = soma__yerr(c, PK(q), NULL, SOMA_EINVAL,
+					"%s applies to the adaptive methods rkf45, rk8pd and msbdf; this population uses %s (set method: to one of them)",
+					soma__ytext(PK(q)), soma_method_name(used));
+			soma__ypop(c, old);
+			return rc;
+		}
 		rc = soma_population_set_tolerance(net, pop, rtol, atol);
 		if (rc)
 			rc = net_err(c, net, PV(p_r ? p_r : p_a), NULL, rc);
@@ -1311,6 +1322,10 @@ static int read_state_record(struct soma__yctx *c, soma_sim *sim,
 		if (!rc && !valid_name(fig))
 			rc = soma__yerr(c, PV(p), PK(p), SOMA_EINVAL,
 					"invalid figure name '%s': expected letters, digits and _, not starting with a digit",
+					fig);
+		if (!rc && !strncmp(fig, "raster_", 7))
+			rc = soma__yerr(c, PV(p), PK(p), SOMA_EINVAL,
+					"figure name '%s' starts with raster_, the prefix of the raster figures of spike recordings: choose another name",
 					fig);
 		if (!rc && soma__sim_set_figure(sim, id, fig))
 			rc = soma__yerr(c, PV(p), PK(p), SOMA_ENOMEM, "out of memory");

@@ -27,9 +27,9 @@
  *  - POP.VAR: each recorded neuron's VAR against t in ms, as the seed's V-t
  *    plots.
  *  - FIGURE: state recordings that name the same figure (record.state[].figure)
- *    are drawn as panels of one grid, one panel per population holding all
- *    of its recordings in that figure (e.g. V and V_th), as the seed's grids
- *    of firing patterns.
+ *    are drawn as panels of one grid, one panel per population and unit
+ *    holding those recordings (e.g. V and V_th in mV; m, h, n beside them),
+ *    as the seed's grids of firing patterns.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -286,6 +286,13 @@ static int in_grid(const struct cli_record *r, const char *fig)
 	return r->kind == SOMA_MONITOR_STATE && r->figure && !strcmp(r->figure, fig);
 }
 
+/* Do @a and @b share a panel: the same population and the same unit? */
+static int same_panel(const struct cli_record *a, const struct cli_record *b)
+{
+	return a->population == b->population &&
+	       !strcmp(a->unit ? a->unit : "", b->unit ? b->unit : "");
+}
+
 /* A grid of panels: every state recording of figure @fig, one panel per
  * population (in order of first appearance) with all of its recordings. */
 static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
@@ -297,7 +304,7 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 		int first = in_grid(&out->rec[i], fig);
 		for (size_t k = 0; first && k < i; k++)
 			if (in_grid(&out->rec[k], fig) &&
-			    out->rec[k].population == out->rec[i].population)
+			    same_panel(&out->rec[k], &out->rec[i]))
 				first = 0;
 		n_panels += (size_t)first;
 	}
@@ -320,7 +327,7 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 
 		for (size_t k = 0; first && k < i; k++)
 			if (in_grid(&out->rec[k], fig) &&
-			    out->rec[k].population == r->population)
+			    same_panel(&out->rec[k], r))
 				first = 0;
 		if (!first)
 			continue;
@@ -332,18 +339,11 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 		      "\tset xlabel 't (ms)'\n", f);
 		for (size_t k = i + 1; k < out->n_rec; k++)
 			more |= in_grid(&out->rec[k], fig) &&
-				out->rec[k].population == r->population;
+				same_panel(&out->rec[k], r);
 		fputs("\tset ylabel ", f);
 		if (more) {
-			/* several variables: the unit they share, if they do */
-			int same = 1;
-			for (size_t k = i + 1; k < out->n_rec; k++)
-				if (in_grid(&out->rec[k], fig) &&
-				    out->rec[k].population == r->population &&
-				    strcmp(out->rec[k].unit ? out->rec[k].unit : "",
-					   r->unit ? r->unit : ""))
-					same = 0;
-			put_quoted(f, same && r->unit ? r->unit : "");
+			/* several variables of one unit */
+			put_quoted(f, r->unit ? r->unit : "");
 		} else if (r->unit && r->unit[0]) {
 			char label[128];
 			snprintf(label, sizeof(label), "%s (%s)", r->variable, r->unit);
@@ -361,7 +361,7 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 			const struct cli_record *q = &out->rec[k];
 			uint32_t n_draw;
 
-			if (!in_grid(q, fig) || q->population != r->population)
+			if (!in_grid(q, fig) || !same_panel(q, r))
 				continue;
 			n_draw = q->n_neurons < MAX_TRACES ? q->n_neurons : MAX_TRACES;
 			fprintf(f, "%sfor [i = 2:%u] ", sep++ ? ", \\\n\t\t" : "",
