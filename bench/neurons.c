@@ -18,11 +18,12 @@
  * marked in the table. A run that a model refuses (prepare, e.g. Euler with
  * dt > tau) or that diverges (SOMA_ENUMERIC) is listed with its status.
  *
- * usage: neurons [-n N] [-g N_GSL] [-t MS] [-d DT] [-m MODEL]... [-M METHOD]...
+ * usage: neurons [-n N] [-g N_GSL] [-t MS] [-d DT] [-j THREADS] [-m MODEL]... [-M METHOD]...
  *   -n N       neurons per population for the fixed-step methods and rkf45
  *   -g N_GSL   neurons per population for rk8pd and msbdf (0: skip them)
  *   -t MS      simulated time, ms (default 100)
  *   -d DT      step, ms (default 0.1)
+ *   -j N       threads per network (default 1; 0: OpenMP's default)
  *   -m MODEL   only this model (repeatable)
  *   -M METHOD  only this method (repeatable)
  */
@@ -35,6 +36,9 @@
 #include <soma/soma.h>
 
 #define MAX_SEL 32
+
+/* -j: threads of each network (soma_network_set_threads) */
+static int bench_threads = 1;
 
 struct opts {
 	unsigned long n, n_gsl;
@@ -75,6 +79,12 @@ static int build(const soma_model *m, soma_method method, unsigned long n,
 	rc = soma_network_create(dt, 1, &net);
 	if (rc) {
 		snprintf(err, len, "%s", soma_strerror(rc));
+		return rc;
+	}
+	rc = soma_network_set_threads(net, bench_threads);
+	if (rc) {
+		snprintf(err, len, "%s", soma_network_errmsg(net));
+		soma_network_destroy(net);
 		return rc;
 	}
 	rc = soma_network_add_population(net, "P", m->name, (uint32_t)n, &pop);
@@ -120,7 +130,7 @@ static double firing_input(const soma_model *m, const struct opts *o)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: neurons [-n N] [-g N_GSL] [-t MS] [-d DT] [-m MODEL]... [-M METHOD]...\n");
+		"usage: neurons [-n N] [-g N_GSL] [-t MS] [-d DT] [-j THREADS] [-m MODEL]... [-M METHOD]...\n");
 }
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -145,14 +155,19 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'd':
 			o->dt = strtod(v, &end);
 			break;
+		case 'j':
+			bench_threads = (int)strtol(v, &end, 10);
+			break;
 		case 'm':
 			if (o->n_models == MAX_SEL)
 				return -1;
 			o->models[o->n_models++] = v;
 			continue;
-		case 'M':
-			if (o->n_methods == MAX_SEL || soma_method_from_name(v, NULL))
+		case 'M': {
+			soma_method m;
+			if (o->n_methods == MAX_SEL || soma_method_from_name(v, &m))
 				return -1;
+		}
 			o->methods[o->n_methods++] = v;
 			continue;
 		default:

@@ -105,6 +105,18 @@ void soma_network_destroy(soma_network *net);
 /** Message of the last failure on @p net ("" if none); valid until the next call. */
 const char *soma_network_errmsg(const soma_network *net);
 
+/**
+ * Number of threads that share the work of large populations (neuron
+ * updates, in blocks of neurons; populations of a few thousand neurons and
+ * up, fewer for the adaptive methods). The results are the same, bit for
+ * bit, for any number: blocks are fixed and their spikes are gathered in
+ * order. Default 1, as threads spinning on a busy machine cost more than
+ * they give; 0 takes OpenMP's default (OMP_NUM_THREADS, else one per
+ * processor). Only before the first step.
+ * @return SOMA_OK, SOMA_ERANGE (@p threads < 0 or > 1024), SOMA_ESTATE
+ */
+int soma_network_set_threads(soma_network *net, int threads);
+
 /** Step, ms. */
 double soma_network_dt(const soma_network *net);
 

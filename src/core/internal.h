@@ -126,6 +126,7 @@ struct soma__model_ops {
 
 /* Integrator work space of a population (src/integrators). */
 struct soma__ode_work;
+struct soma__blk_result;
 
 struct soma__pop {
 	char *name;
@@ -151,9 +152,15 @@ struct soma__pop {
 					      once prepared) */
 	int method_set;                    /* chosen explicitly */
 	double rtol, atol;                 /* adaptive methods */
-	struct soma__ode_work *work;       /* integrator scratch */
+	struct soma__ode_work *work;       /* integrator scratch (= works[0]) */
+	struct soma__ode_work **works;     /* n_works: one per thread */
+	int n_works;
 	double *h;                         /* n: sub-step of adaptive methods, ms */
-	double *V_old;                     /* block scratch: V at t_n */
+	double *V_old;                     /* n_works blocks: V at t_n */
+	uint32_t *spk_blk;                 /* n: spikes of each block, at the
+					      block's own offset, before they
+					      are gathered into spk */
+	struct soma__blk_result *blk_res;  /* n: per-block results */
 	int bad_var;                       /* state index that went bad */
 	int generic_only;                  /* tests: never the fused euler_update */
 	const char *bad_why;               /* with SOMA_ENUMERIC: the cause, when
@@ -237,6 +244,7 @@ struct soma__outputs {
 
 struct soma_network {
 	double dt;
+	int threads;        /* soma_network_set_threads(): 1 by default */
 	uint64_t seed;
 	uint64_t step;
 	int prepared;
@@ -304,11 +312,25 @@ int soma__ode_step(struct soma__ode_work *w, const struct soma__ode *sys,
 /* Why the last soma__ode_step() failed (a sentence), or NULL. */
 const char *soma__ode_work_why(const struct soma__ode_work *w);
 
-/* Stages 3-5 of an integrated population; 0 or SOMA_ENUMERIC with
- * p->bad_index set. */
+/* Stages 3-5 of an integrated population, its blocks of neurons shared
+ * among the OpenMP threads (results do not depend on their number); 0 or
+ * SOMA_ENUMERIC with p->bad_index set. */
 int soma__pop_integrate(struct soma__pop *p, double dt);
-/* Allocate p->work for p->method (at prepare). 0 or SOMA_ENOMEM. */
-int soma__pop_work_prepare(struct soma__pop *p);
+/* Allocate the integrator's work for p->method, one per thread (at
+ * prepare), and free it. 0 or SOMA_ENOMEM. */
+int soma__pop_work_prepare(struct soma__pop *p, int threads);
+void soma__pop_work_free(struct soma__pop *p);
+
+/* Run @fn(p, lo, hi, ctx) over [0, p->n) in chunks of @chunk neurons, in
+ * parallel when the population is large enough, with p->spk/p->n_spk of each
+ * call private to it; the spikes are gathered into p->spk in ascending order
+ * afterwards, so the result does not depend on the number of threads. A
+ * failing chunk (non-zero status) stops the gathering; the first in order
+ * sets p->bad_index, p->bad_var and p->bad_why. Returns its status or 0. */
+int soma__pop_chunks(struct soma__pop *p, uint32_t chunk, uint32_t min_parallel,
+		     int (*fn)(struct soma__pop *tp, uint32_t lo, uint32_t hi,
+			       void *ctx),
+		     void *ctx);
 
 /* Spike helpers for models' spike functions. Integrate-and-fire: V >= V_th
  * (V_th a number) -> V_reset and ref_steps refractory steps; returns the

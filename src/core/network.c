@@ -177,6 +177,7 @@ int soma_network_create(double dt_ms, uint64_t seed, soma_network **out)
 	if (!net)
 		return SOMA_ENOMEM;
 	net->dt = dt_ms;
+	net->threads = 1;
 	net->seed = seed;
 	*out = net;
 	return SOMA_OK;
@@ -196,9 +197,7 @@ static void pop_free(struct soma__pop *p)
 			free(p->in[k]);
 	free(p->in);
 	free(p->g);
-	soma__ode_work_free(p->work);
-	free(p->h);
-	free(p->V_old);
+	soma__pop_work_free(p);
 	free(p->ref);
 	free(p->spk);
 	free(p->name);
@@ -250,6 +249,22 @@ void soma_network_destroy(soma_network *net)
 const char *soma_network_errmsg(const soma_network *net)
 {
 	return net ? net->err : "no network";
+}
+
+int soma_network_set_threads(soma_network *net, int threads)
+{
+	if (!net)
+		return SOMA_EINVAL;
+	if (threads < 0 || threads > 1024)
+		return soma__seterr(net, SOMA_ERANGE,
+				    "threads = %d: must be in [0, 1024] (0: OpenMP's default)",
+				    threads);
+	if (net->started)
+		return soma__seterr(net, SOMA_ESTATE,
+				    "the number of threads cannot change after the first step");
+	net->threads = threads;
+	net->prepared = 0;
+	return SOMA_OK;
 }
 
 double soma_network_dt(const soma_network *net)
@@ -952,7 +967,7 @@ int soma_network_prepare(soma_network *net)
 			return soma__seterr(net, rc, "population '%s': %s",
 					    p->name, err);
 		if (p->model->ops->rhs &&
-		    (!p->work || !net->started) && soma__pop_work_prepare(p))
+		    (!p->work || !net->started) && soma__pop_work_prepare(p, net->threads))
 			return soma__seterr(net, SOMA_ENOMEM,
 					    "population '%s': out of memory for the integrator",
 					    p->name);

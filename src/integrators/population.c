@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
 #include "core/internal.h"
 
 /* Neurons per block: the stage arrays of a block stay in the L1/L2 cache. */
@@ -150,47 +152,197 @@ static void pop_f(void *ctx, uint32_t n, const double *const *y,
 	}
 }
 
-int soma__pop_work_prepare(struct soma__pop *p)
+/* Per-block results of soma__pop_chunks(). */
+struct soma__blk_result {
+	uint32_t n_spk;
+	int status;
+	uint32_t bad_index;
+	int bad_var;
+	const char *bad_why;
+};
+
+static void free_works(struct soma__pop *p)
+{
+	for (int t = 0; p->works && t < p->n_works; t++)
+		soma__ode_work_free(p->works[t]);
+	free(p->works);
+	p->works = NULL;
+	p->work = NULL;
+	p->n_works = 0;
+}
+
+void soma__pop_work_free(struct soma__pop *p)
+{
+	free_works(p);
+	free(p->h);
+	free(p->V_old);
+	free(p->spk_blk);
+	free(p->blk_res);
+	p->h = NULL;
+	p->V_old = NULL;
+	p->spk_blk = NULL;
+	p->blk_res = NULL;
+}
+
+int soma__pop_work_prepare(struct soma__pop *p, int threads)
 {
 	const int n_ode = p->model->ops->n_ode ? p->model->ops->n_ode
 					       : (int)p->model->n_state;
 	uint32_t cap = p->method == SOMA_METHOD_RK8PD || p->method == SOMA_METHOD_MSBDF
 			       ? 1
 			       : (p->n < BLOCK ? p->n : BLOCK);
-	struct soma__ode_work *ow;
+	int nt = threads > 0 ? threads : omp_get_max_threads();
 
-	if (p->work)
-		soma__ode_work_free(p->work);
-	free(p->h);
-	p->h = NULL;
-	p->work = NULL;
-	if (!p->V_old)
-		p->V_old = malloc(BLOCK * sizeof(double));
-	if (!p->V_old)
-		return SOMA_ENOMEM;
-	ow = soma__ode_work_new(p->method, n_ode, cap, p->rtol, p->atol);
-	if (!ow)
-		return SOMA_ENOMEM;
+	soma__pop_work_free(p);
+	if (nt < 1)
+		nt = 1;
+	p->works = calloc((size_t)nt, sizeof(*p->works));
+	p->V_old = malloc((size_t)nt * BLOCK * sizeof(double));
+	p->spk_blk = malloc(p->n * sizeof(uint32_t));
+	p->blk_res = malloc(p->n * sizeof(struct soma__blk_result));
+	if (!p->works || !p->V_old || !p->spk_blk || !p->blk_res)
+		goto nomem;
+	p->n_works = nt;
+	for (int t = 0; t < nt; t++) {
+		p->works[t] = soma__ode_work_new(p->method, n_ode, cap, p->rtol,
+						 p->atol);
+		if (!p->works[t])
+			goto nomem;
+	}
+	p->work = p->works[0];
 	if (p->method == SOMA_METHOD_RKF45 || p->method == SOMA_METHOD_RK8PD ||
 	    p->method == SOMA_METHOD_MSBDF) {
 		p->h = calloc(p->n, sizeof(double));
-		if (!p->h) {
-			soma__ode_work_free(ow);
-			return SOMA_ENOMEM;
-		}
+		if (!p->h)
+			goto nomem;
 	}
-	p->work = ow;
+	return SOMA_OK;
+nomem:
+	soma__pop_work_free(p);
+	return SOMA_ENOMEM;
+}
+
+int soma__pop_chunks(struct soma__pop *p, uint32_t chunk, uint32_t min_parallel,
+		     int (*fn)(struct soma__pop *tp, uint32_t lo, uint32_t hi,
+			       void *ctx),
+		     void *ctx)
+{
+	struct soma__blk_result *res = p->blk_res;
+	const long nb = (long)((p->n + chunk - 1) / chunk);
+	const int par = nb >= 2 && p->n >= min_parallel && p->n_works > 1;
+	uint32_t n_spk = 0;
+
+#pragma omp parallel for schedule(dynamic, 1) num_threads(p->n_works) if (par)
+	for (long b = 0; b < nb; b++) {
+		struct soma__pop tp = *p;
+		uint32_t lo = (uint32_t)b * chunk;
+		uint32_t hi = p->n - lo < chunk ? p->n : lo + chunk;
+
+		tp.spk = p->spk_blk + lo;
+		tp.n_spk = 0;
+		tp.bad_why = NULL;
+		res[b].status = fn(&tp, lo, hi, ctx);
+		res[b].n_spk = tp.n_spk;
+		res[b].bad_index = tp.bad_index;
+		res[b].bad_var = tp.bad_var;
+		res[b].bad_why = tp.bad_why;
+	}
+	/* gather in block order: the same spikes in the same order for any
+	 * number of threads */
+	for (long b = 0; b < nb; b++) {
+		if (res[b].status) {
+			p->n_spk = n_spk;
+			p->bad_index = res[b].bad_index;
+			p->bad_var = res[b].bad_var;
+			p->bad_why = res[b].bad_why;
+			return res[b].status;
+		}
+		memmove(p->spk + n_spk, p->spk_blk + (uint32_t)b * chunk,
+			res[b].n_spk * sizeof(uint32_t));
+		n_spk += res[b].n_spk;
+	}
+	p->n_spk = n_spk;
 	return SOMA_OK;
 }
+
+/* One block [lo, hi) of an integrated population, on the calling thread's
+ * work space; tp is the thread's view of the population. */
+static int integrate_block(struct soma__pop *tp, uint32_t lo, uint32_t hi,
+			   void *ctx)
+{
+	const double dt = *(const double *)ctx;
+	const struct soma__model_ops *ops = tp->model->ops;
+	const int n_ode = ops->n_ode ? ops->n_ode : (int)tp->model->n_state;
+	const int v = ops->v_index;
+	const int tid = omp_get_thread_num();
+	struct soma__ode_work *w = tp->works[tid < tp->n_works ? tid : 0];
+	double *V_old = tp->V_old + (size_t)(tid < tp->n_works ? tid : 0) * BLOCK;
+	const uint32_t nb = hi - lo;
+	struct pop_ctx c;
+	struct soma__ode sys = { n_ode, pop_f, &c };
+	double *y[32];
+	int bad = 0, rc;
+
+	memset(&c, 0, sizeof(c));
+	c.p = tp;
+	c.blk.in = c.in;
+	for (int k = 0; k < n_ode; k++)
+		y[k] = tp->state[k] + lo;
+	for (int k = 0; k < tp->n_in; k++)
+		c.in[k] = tp->in[k] + lo;
+	c.blk.lo = lo;
+	c.blk.n = nb;
+	c.blk.g = tp->g + lo;
+	c.ref = tp->ref + lo;
+	if (v >= 0)
+		memcpy(V_old, tp->state[v] + lo, nb * sizeof(double));
+	rc = soma__ode_step(w, &sys, nb, y, dt, tp->h ? tp->h + lo : NULL);
+	if (rc && soma__ode_work_why(w)) {
+		tp->bad_index = lo;
+		tp->bad_var = v >= 0 ? v : 0;
+		tp->bad_why = soma__ode_work_why(w);
+		return SOMA_ENUMERIC;
+	}
+	/* a non-finite V must not hide behind the reset */
+	if (v >= 0)
+		for (uint32_t i = 0; i < nb; i++)
+			if (!(fabs(y[v][i]) < INFINITY)) {
+				tp->bad_index = lo + i;
+				tp->bad_var = v;
+				tp->bad_why = "its membrane potential became infinite or "
+					      "not a number during the step (an infinite "
+					      "or enormous input?)";
+				return SOMA_ENUMERIC;
+			}
+	if (ops->spike)
+		ops->spike(tp, lo, nb, v >= 0 ? V_old : NULL);
+	for (int k = 0; k < n_ode; k++) {
+		const double lim = k == v ? SOMA__V_LIMIT : INFINITY;
+		for (uint32_t i = 0; i < nb; i++)
+			bad |= !(fabs(y[k][i]) < lim);
+	}
+	if (bad || rc) {
+		tp->bad_index = lo;
+		tp->bad_var = v >= 0 ? v : 0;
+		for (uint32_t i = 0; i < nb; i++)
+			for (int k = 0; k < n_ode; k++)
+				if (!(fabs(y[k][i]) < (k == v ? SOMA__V_LIMIT : INFINITY))) {
+					tp->bad_index = lo + i;
+					tp->bad_var = k;
+					return SOMA_ENUMERIC;
+				}
+		return SOMA_ENUMERIC;
+	}
+	return SOMA_OK;
+}
+
+/* Populations from this size on share their blocks among threads. */
+#define MIN_PARALLEL 4096
 
 int soma__pop_integrate(struct soma__pop *p, double dt)
 {
 	const struct soma__model_ops *ops = p->model->ops;
 	const int n_ode = ops->n_ode ? ops->n_ode : (int)p->model->n_state;
-	const int v = ops->v_index;
-	struct pop_ctx c;
-	struct soma__ode sys = { n_ode, pop_f, &c };
-	double *y[32];
 	uint32_t cap = p->method == SOMA_METHOD_RK8PD || p->method == SOMA_METHOD_MSBDF
 			       ? 1
 			       : BLOCK;
@@ -200,67 +352,13 @@ int soma__pop_integrate(struct soma__pop *p, double dt)
 		return ops->euler_update(p, dt);
 	if (n_ode > 32 || p->n_in > 8)
 		return SOMA_EINVAL;
-	p->bad_why = NULL;
-	memset(&c, 0, sizeof(c));
-	c.p = p;
-	c.blk.in = c.in;
-	p->n_spk = 0;
-	for (uint32_t lo = 0; lo < p->n; lo += cap) {
-		uint32_t nb = p->n - lo < cap ? p->n - lo : cap;
-		int bad = 0, rc;
-
-		for (int k = 0; k < n_ode; k++)
-			y[k] = p->state[k] + lo;
-		for (int k = 0; k < p->n_in; k++)
-			c.in[k] = p->in[k] + lo;
-		c.blk.lo = lo;
-		c.blk.n = nb;
-		c.blk.g = p->g + lo;
-		c.ref = p->ref + lo;
-		if (v >= 0)
-			memcpy(p->V_old, p->state[v] + lo, nb * sizeof(double));
-		rc = soma__ode_step(p->work, &sys, nb, y, dt, p->h ? p->h + lo : NULL);
-		/* a non-finite V must not hide behind the reset */
-		if (v >= 0)
-			for (uint32_t i = 0; i < nb; i++)
-				if (!(fabs(y[v][i]) < INFINITY) && !bad) {
-					bad = 1;
-					p->bad_index = lo + i;
-					p->bad_why = "its membrane potential became infinite or "
-						     "not a number during the step (an infinite "
-						     "or enormous input?)";
-				}
-		if (ops->spike)
-			ops->spike(p, lo, nb, v >= 0 ? p->V_old : NULL);
-		for (int k = 0; k < n_ode; k++) {
-			const double lim = k == v ? SOMA__V_LIMIT : INFINITY;
-			for (uint32_t i = 0; i < nb; i++)
-				bad |= !(fabs(y[k][i]) < lim);
-		}
-		if (rc && soma__ode_work_why(p->work)) {
-			p->bad_index = lo;
-			p->bad_var = v >= 0 ? v : 0;
-			p->bad_why = soma__ode_work_why(p->work);
-			return SOMA_ENUMERIC;
-		}
-		if (p->bad_why) {
-			p->bad_var = v;
-			return SOMA_ENUMERIC;
-		}
-		if (bad || rc) {
-			p->bad_index = lo;
-			for (uint32_t i = 0; i < nb; i++)
-				for (int k = 0; k < n_ode; k++)
-					if (!(fabs(y[k][i]) < (k == v ? SOMA__V_LIMIT : INFINITY))) {
-						p->bad_index = lo + i;
-						p->bad_var = k;
-						return SOMA_ENUMERIC;
-					}
-			p->bad_var = v >= 0 ? v : 0;
-			return SOMA_ENUMERIC;
-		}
-	}
-	return SOMA_OK;
+	/* the adaptive methods cost many evaluations per neuron: smaller
+	 * populations already gain from threads */
+	return soma__pop_chunks(p, cap,
+				cap == 1 ? 64
+				: p->method == SOMA_METHOD_RKF45 ? 2 * BLOCK
+								 : MIN_PARALLEL,
+				integrate_block, &dt);
 }
 
 /* ---- threshold helpers ------------------------------------------------- */

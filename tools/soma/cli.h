@@ -29,6 +29,7 @@ struct cli_run_opts {
 	soma_override *overrides;   /* --set, --duration, --dt, --seed, in order */
 	size_t n_overrides;
 	int no_plots;               /* --no-plots */
+	int threads;                /* --threads, 0: the library's default */
 };
 
 /* `soma run`: load, run, write outputs, summary and figures.

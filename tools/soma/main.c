@@ -70,6 +70,8 @@ static const char run_usage_text[] =
 	"                        e.g. --set 'populations.E.params.tau=20 ms';\n"
 	"                        may be repeated; applied in order\n"
 	"      --no-plots        write no gnuplot scripts and no figures\n"
+	"  -j, --threads N       threads for large populations (default 1; results\n"
+	"                        are the same for any number)\n"
 	"  -h, --help            show this help and exit\n"
 	"A value may also follow '=': --duration=50ms, --set=KEY=VALUE, --output=DIR.\n"
 	"\n"
@@ -203,6 +205,7 @@ static int add_override(struct cli_run_opts *o, const char *key,
 static int cmd_run(int argc, char **argv)
 {
 	enum { OPT_DURATION = 256, OPT_DT, OPT_SEED, OPT_NO_PLOTS };
+	char *end;
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "duration", required_argument, NULL, OPT_DURATION },
@@ -210,6 +213,7 @@ static int cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "set", required_argument, NULL, 's' },
 		{ "no-plots", no_argument, NULL, OPT_NO_PLOTS },
+		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -229,7 +233,7 @@ static int cmd_run(int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":ho:s:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:s:j:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(run_usage_text, stdout);
@@ -271,6 +275,16 @@ static int cmd_run(int argc, char **argv)
 		case OPT_NO_PLOTS:
 			o.no_plots = 1;
 			break;
+		case 'j': {
+			long t = strtol(optarg, &end, 10);
+			if (!optarg[0] || *end || t < 1 || t > 1024) {
+				rc = usage_error("run", "--threads '%s': expected a whole "
+						 "number in [1, 1024]", optarg);
+				goto out;
+			}
+			o.threads = (int)t;
+			break;
+		}
 		default:
 			rc = bad_option("run", c, argv, longopts);
 			goto out;

@@ -620,6 +620,10 @@ int cli_run(const struct cli_run_opts *opts)
 		cli_error("out of memory");
 		goto out;
 	}
+	if (opts->threads > 0 && soma_network_set_threads(net, opts->threads)) {
+		cli_error("%s", soma_network_errmsg(net));
+		goto out_fail;
+	}
 	plots = !opts->no_plots && soma_sim_plots(sim);
 	steps = soma_network_steps_for(net, soma_sim_duration(sim));
 

@@ -74,11 +74,13 @@ static void lif_spike(struct soma__pop *p, uint32_t lo, uint32_t n,
 }
 
 /* Forward Euler, threshold, reset and refractoriness in one pass over the
- * population: the same arithmetic as lif_rhs + the generic Euler step +
+ * neurons [lo, hi): the same arithmetic as lif_rhs + the generic Euler step +
  * lif_spike (the tests compare them bit for bit), without the stage arrays;
  * large LIF networks spend most of their time here. */
-static int lif_euler(struct soma__pop *p, double dt)
+static int lif_euler_range(struct soma__pop *p, uint32_t lo, uint32_t hi,
+			   void *ctx)
 {
+	const double dt = *(const double *)ctx;
 	const double V_rest = p->param[P_V_REST], V_reset = p->param[P_V_RESET];
 	const double V_th = p->param[P_V_TH], R = p->param[P_R];
 	const double inv_tau = p->derived[D_INV_TAU];
@@ -90,7 +92,7 @@ static int lif_euler(struct soma__pop *p, double dt)
 	uint32_t n_spk = 0;
 	int bad = 0, stiff = 0, nonfinite = 0;
 
-	for (uint32_t i = 0; i < p->n; i++) {
+	for (uint32_t i = lo; i < hi; i++) {
 		double v;
 
 		if (ref[i] > 0) {
@@ -111,34 +113,34 @@ static int lif_euler(struct soma__pop *p, double dt)
 		V[i] = v;
 	}
 	p->n_spk = n_spk;
-	if (stiff) {
-		for (uint32_t i = 0; i < p->n; i++)
-			if (1.0 + R * g[i] > k_max) {
-				p->bad_index = i;
-				break;
-			}
-		p->bad_var = 0;
+	if (!stiff && !bad && !nonfinite)
+		return SOMA_OK;
+	p->bad_var = 0;
+	p->bad_index = lo;
+	for (uint32_t i = lo; i < hi; i++)
+		if (stiff ? 1.0 + R * g[i] > k_max : !(fabs(V[i]) < SOMA__V_LIMIT)) {
+			p->bad_index = i;
+			break;
+		}
+	if (stiff)
 		p->bad_why = "its conductance input is too strong for forward Euler at "
 			     "this dt (dt (1 + R g)/tau > 1, where V would overshoot the "
 			     "reversal potentials): use method exp_euler, which integrates "
 			     "conductance input exactly, or a smaller dt";
-		return SOMA_ENUMERIC;
-	}
-	if (bad || nonfinite) {
-		p->bad_index = 0;
-		for (uint32_t i = 0; i < p->n; i++)
-			if (!(fabs(V[i]) < SOMA__V_LIMIT)) {
-				p->bad_index = i;
-				break;
-			}
-		p->bad_var = 0;
-		if (nonfinite)
-			p->bad_why = "its membrane potential became infinite or not a "
-				     "number during the step (an infinite or enormous "
-				     "input?)";
-		return SOMA_ENUMERIC;
-	}
-	return SOMA_OK;
+	else if (nonfinite)
+		p->bad_why = "its membrane potential became infinite or not a "
+			     "number during the step (an infinite or enormous input?)";
+	return SOMA_ENUMERIC;
+}
+
+/* Chunks of this many neurons, shared among threads from LIF_PARALLEL on:
+ * the fused loop is cheap, so only large populations gain. */
+#define LIF_CHUNK 8192
+#define LIF_PARALLEL 32768
+
+static int lif_euler(struct soma__pop *p, double dt)
+{
+	return soma__pop_chunks(p, LIF_CHUNK, LIF_PARALLEL, lif_euler_range, &dt);
 }
 
 static const struct soma__model_ops ops = {
