@@ -66,8 +66,9 @@ typedef struct soma_monitor_info {
 /**
  * Record the spikes of @p pop, and its population rate with a sliding window
  * of @p rate_window_ms ms (> 0 and at most 2^24 steps; the seed uses 5 ms).
- * @return SOMA_OK, SOMA_ENOENT, SOMA_ERANGE (window), SOMA_EEXIST (already
- *         recorded), SOMA_ESTATE (outputs open), SOMA_ENOMEM
+ * @return SOMA_OK, SOMA_ENOENT, SOMA_EINVAL (a rate model, which never
+ *         spikes), SOMA_ERANGE (window), SOMA_EEXIST (already recorded),
+ *         SOMA_ESTATE (outputs open), SOMA_ENOMEM
  */
 int soma_network_record_spikes(soma_network *net, int pop,
 			       double rate_window_ms, int *out_id);

@@ -55,6 +55,11 @@ int soma_network_record_spikes(soma_network *net, int pop,
 	if (net->out && !net->out->closed)
 		return soma__seterr(net, SOMA_ESTATE,
 				    "recordings must be declared before the outputs are opened");
+	if (net->pops[pop]->model->kind == SOMA_MODEL_NEURON &&
+	    !net->pops[pop]->model->ops->spike)
+		return soma__seterr(net, SOMA_EINVAL,
+				    "population '%s' (%s) is a rate model: it never spikes; record its state instead",
+				    net->pops[pop]->name, net->pops[pop]->model->name);
 	if (!(rate_window_ms > 0) || !isfinite(rate_window_ms))
 		return soma__seterr(net, SOMA_ERANGE,
 				    "rate window %g ms is out of range: must be in (0, inf) ms",

@@ -331,8 +331,18 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 				first = 0;
 		if (!first)
 			continue;
-		fputs("\tset title ", f);
-		put_quoted(f, r->pop_name);
+		{
+			/* "POP: VAR, VAR" for the variables of this panel */
+			char title[256];
+			size_t used = (size_t)snprintf(title, sizeof(title), "%s: %s",
+						       r->pop_name, r->variable);
+			for (size_t k = i + 1; k < out->n_rec && used < sizeof(title); k++)
+				if (in_grid(&out->rec[k], fig) && same_panel(&out->rec[k], r))
+					used += (size_t)snprintf(title + used, sizeof(title) - used,
+								 ", %s", out->rec[k].variable);
+			fputs("\tset title ", f);
+			put_quoted(f, title);
+		}
 		fputs("\n\tset xrange [0:t_end]\n"
 		      "\tset autoscale yfix\n"
 		      "\tset offsets 0, 0, graph 0.05, graph 0.05\n"
@@ -352,10 +362,13 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 			put_quoted(f, r->variable);
 		}
 		fputs("\n", f);
-		if (more)
-			fputs("\tset key top right font ',8'\n", f);
-		else
+		if (more || (r->n_neurons > 1 && r->n_neurons <= MAX_KEY_ENTRIES)) {
+			fputs("\tset key top right font ',8' title ", f);
+			put_quoted(f, more ? "" : (r->columns ? r->columns : "neuron"));
+			fputc('\n', f);
+		} else {
 			fputs("\tunset key\n", f);
+		}
 		fputs("\tplot ", f);
 		for (size_t k = i, sep = 0; k < out->n_rec; k++) {
 			const struct cli_record *q = &out->rec[k];
@@ -367,8 +380,12 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 			fprintf(f, "%sfor [i = 2:%u] ", sep++ ? ", \\\n\t\t" : "",
 				(unsigned)n_draw + 1);
 			put_quoted(f, q->file);
-			fputs(" using 1:i with lines lw 1 title ", f);
-			put_quoted(f, q->variable);
+			if (more) {
+				fputs(" using 1:i with lines lw 1 title ", f);
+				put_quoted(f, q->variable);
+			} else {
+				fputs(" using 1:i with lines lw 1 title columnheader(i)", f);
+			}
 		}
 		fputs("\n", f);
 	}
