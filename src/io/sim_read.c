@@ -564,7 +564,7 @@ static int read_population(struct soma__yctx *c, soma_network *net,
 	rc = soma_network_add_population(net, name, m->name, (uint32_t)size,
 					 &pop);
 	if (rc)
-		return net_err(c, net, key, NULL, rc);
+		return net_err(c, net, key, val, rc);
 
 	t.net = net;
 	t.m = m;
@@ -864,7 +864,7 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 
 	rc = soma_network_add_projection(net, &spec, &proj);
 	if (rc)
-		return net_err(c, net, key, NULL, rc);
+		return net_err(c, net, key, val, rc);
 
 	t.net = net;
 	t.m = m;
@@ -1190,7 +1190,7 @@ static int read_input(struct soma__yctx *c, soma_network *net,
 	if (!rc && ch)
 		rc = soma_input_set_channel(net, id, soma_model_input(m, (size_t)ch)->name);
 	if (rc)
-		rc = net_err(c, net, key, NULL, rc);
+		rc = net_err(c, net, key, val, rc);
 out_free:
 	free(neurons);
 	free(values);

@@ -219,6 +219,13 @@ int soma__yerr(struct soma__yctx *c, struct fy_node *at, struct fy_node *alt,
 		return status;
 	c->failed = 1;
 
+	/* a key in the file whose value an override set (at, alt = key,
+	 * value): the override is the place */
+	if (at && alt && origin_of(c, at) < 0 && origin_of(c, alt) >= 0) {
+		struct fy_node *t = at;
+		at = alt;
+		alt = t;
+	}
 	if (node_prefix(c, at, prefix, sizeof(prefix)) &&
 	    node_prefix(c, alt, prefix, sizeof(prefix)) &&
 	    override_prefix(c, c->cur_ovr, prefix, sizeof(prefix)))

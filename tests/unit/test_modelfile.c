@@ -349,6 +349,26 @@ static void test_override_errors(void **state)
 			 EXAMPLE);
 		load_fails(EXAMPLE, ov, 1, SOMA_ERANGE, want);
 	}
+	/* a whole entry replaced by an override: errors found in it (by the
+	 * loader or by the network) name the override, not the file position
+	 * of the entry's key */
+	{
+		soma_override ov[] = { { "inputs.drive_E", "{target: E}" } };
+
+		snprintf(want, sizeof(want),
+			 "%s: override 'inputs.drive_E={target: E}': inputs.drive_E: missing key 'current', 'segments', 'steps' or 'ramp' (a constant, [value, duration] pairs, [time, value] pairs, or {from, to, start, end})",
+			 EXAMPLE);
+		load_fails(EXAMPLE, ov, 1, SOMA_EPARSE, want);
+	}
+	{
+		soma_override ov[] = { { "inputs.drive_E",
+					 "{target: E, current: 1 pA, neurons: [0, 0]}" } };
+
+		snprintf(want, sizeof(want),
+			 "%s: override 'inputs.drive_E={target: E, current: 1 pA, neurons: [0, 0]}': inputs.drive_E: input to 'E': neuron 0 is listed twice",
+			 EXAMPLE);
+		load_fails(EXAMPLE, ov, 1, SOMA_EINVAL, want);
+	}
 	/* a missing intermediate key is named, with a did-you-mean */
 	{
 		soma_override ov[] = { { "populations.Ex.size", "3" } };
