@@ -62,6 +62,7 @@ struct cli_record {
 struct cli_figure {
 	char *stem;               /* e.g. "raster_E" or "E.V" */
 	int drawn;                /* STEM.png and STEM.svg are complete */
+	int log_fd;               /* gnuplot's stderr (a memfd), or -1 */
 };
 
 /* The files of a run, relative to @dir. */

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -456,7 +457,8 @@ out:
  * (errno) when the child could not start: a close-on-exec pipe carries the
  * child's errno back if exec fails.
  */
-static pid_t spawn(char *const argv[], const char *dir, int *stage, int *err)
+static pid_t spawn(char *const argv[], const char *dir, int errfd, int *stage,
+		   int *err)
 {
 	int fds[2], msg[2];
 	ssize_t n;
@@ -479,6 +481,8 @@ static pid_t spawn(char *const argv[], const char *dir, int *stage, int *err)
 	if (pid == 0) {
 		/* gnuplot does not outlive a soma killed outright */
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (errfd >= 0)
+			dup2(errfd, STDERR_FILENO);
 		msg[0] = 0;
 		if (chdir(dir) == 0) {
 			msg[0] = 1;
@@ -509,7 +513,7 @@ static pid_t spawn(char *const argv[], const char *dir, int *stage, int *err)
  * out->dir. Returns the pid, or -1 with *stage and *err as spawn().
  */
 static pid_t start_figure(const char *prog, const struct cli_outputs *out,
-			  const char *stem, int *stage, int *err)
+			  const char *stem, int log_fd, int *stage, int *err)
 {
 	char *script = NULL, *expr = NULL, *q[N_FORMATS] = { NULL };
 	pid_t pid = -1;
@@ -540,7 +544,7 @@ static pid_t start_figure(const char *prog, const struct cli_outputs *out,
 		/* -e before the script: gnuplot runs its arguments in order */
 		char *argv[] = { (char *)prog, (char *)"-e", expr, script, NULL };
 
-		pid = spawn(argv, out->dir, stage, err);
+		pid = spawn(argv, out->dir, log_fd, stage, err);
 	}
 out:
 	for (k = 0; k < N_FORMATS; k++)
@@ -692,6 +696,24 @@ static int finish_figure(struct cli_outputs *out, struct cli_figure *fig,
 
 /* Wait for the gnuplot of figure @k and keep or remove its files.
  * Returns 0 when the figure was drawn, else -1. */
+/* gnuplot's messages of figure @fig: shown when it failed (its warnings,
+ * such as an empty y range for a silent population, are not news when the
+ * figure is drawn), then dropped. */
+static void flush_log(struct cli_figure *fig, int show)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (fig->log_fd < 0)
+		return;
+	if (show && lseek(fig->log_fd, 0, SEEK_SET) == 0)
+		while ((n = read(fig->log_fd, buf, sizeof(buf))) > 0)
+			if (write(STDERR_FILENO, buf, (size_t)n) < 0)
+				break;
+	close(fig->log_fd);
+	fig->log_fd = -1;
+}
+
 static int wait_figure(struct cli_outputs *out, pid_t *pids, size_t k)
 {
 	char script[512];
@@ -700,6 +722,7 @@ static int wait_figure(struct cli_outputs *out, pid_t *pids, size_t k)
 	snprintf(script, sizeof(script), "%s.gp", out->figures[k].stem);
 	r = reap(pids[k], out->dir, script);
 	pids[k] = 0;
+	flush_log(&out->figures[k], r == -1);
 	return finish_figure(out, &out->figures[k], r == 0) || r ? -1 : 0;
 }
 
@@ -760,6 +783,7 @@ int cli_plot(struct cli_outputs *out)
 			goto out;
 		}
 		out->figures[out->n_figures].stem = stem;
+		out->figures[out->n_figures].log_fd = -1;
 		out->figures[out->n_figures++].drawn = 0;
 	}
 
@@ -771,10 +795,14 @@ int cli_plot(struct cli_outputs *out)
 			if (cli_signal)
 				break;
 		}
-		pids[i] = start_figure(prog, out, out->figures[i].stem, &stage,
+		/* gnuplot's stderr goes to an anonymous file, shown if it fails */
+		out->figures[i].log_fd = memfd_create("gnuplot-stderr", MFD_CLOEXEC);
+		pids[i] = start_figure(prog, out, out->figures[i].stem,
+				       out->figures[i].log_fd, &stage,
 				       &err);
 		if (pids[i] < 0) {
 			pids[i] = 0;
+			flush_log(&out->figures[i], 0);
 			not_started = 1;
 			break;
 		}
@@ -782,6 +810,8 @@ int cli_plot(struct cli_outputs *out)
 	for (k = 0; k < out->n_figures; k++)
 		if (pids[k] > 0 && wait_figure(out, pids, k))
 			failed = 1;
+	for (k = 0; k < out->n_figures; k++)
+		flush_log(&out->figures[k], 0);
 	if (cli_signal) {
 		rc = CLI_PLOT_INTERRUPTED;
 		goto out;
