@@ -289,7 +289,10 @@ int soma__dist_check(soma_network *net, const char *what, const soma_dist *d);
  * variables each, for the integrators and their tests. */
 struct soma__ode {
 	int n_var;
-	void (*f)(void *ctx, uint32_t n, const double *const *y,
+	/* dy/dt of units [off, off + n) of the block; y, dy, diag point at
+	 * unit off (the adaptive method evaluates only the units still
+	 * stepping) */
+	void (*f)(void *ctx, uint32_t off, uint32_t n, const double *const *y,
 		  double *const *dy, double *const *diag);
 	void *ctx;
 };

@@ -131,7 +131,7 @@ static void unit_eval(struct soma__ode_work *w, const double y[], double dydt[],
 
 	for (int k = 0; k < nv; k++)
 		yp[k][0] = y[k];
-	w->cur->f(w->cur->ctx, 1, (const double *const *)yp, dp,
+	w->cur->f(w->cur->ctx, 0, 1, (const double *const *)yp, dp,
 		  want_diag ? gp : NULL);
 	for (int k = 0; k < nv; k++) {
 		dydt[k] = dp[k][0];
@@ -238,7 +238,7 @@ static void combine(struct soma__ode_work *w, uint32_t n, double *const *y,
 }
 
 #define F(yy, slot, dg) \
-	sys->f(sys->ctx, n, (const double *const *)(yy), SLOT(w, slot), (dg))
+	sys->f(sys->ctx, 0, n, (const double *const *)(yy), SLOT(w, slot), (dg))
 
 static void step_euler(struct soma__ode_work *w, const struct soma__ode *sys,
 		       uint32_t n, double *const *y, double dt)
@@ -326,31 +326,40 @@ static const double B5[] = { 16.0 / 135, 0, 6656.0 / 12825, 28561.0 / 56430,
 static const double B4[] = { 25.0 / 216, 0, 1408.0 / 2565, 2197.0 / 4104,
 			     -1.0 / 5, 0 };
 
-/* out = y + hh[i] * sum_s a_s k_s */
-static void rk_stage(struct soma__ode_work *w, uint32_t n, double *const *y,
-		     double *const *out, int m, const double *a)
+/* out = y + hh[i] * sum_s a_s k_s over units [0, n) of the (offset) arrays */
+static void rk_stage(int n_var, uint32_t n, const double *hh,
+		     double *const *y, double *const *ks[6], double *const *out,
+		     int m, const double *a)
 {
-	const double *restrict hh = w->hh;
-
-	for (int k = 0; k < w->n_var; k++) {
+	for (int k = 0; k < n_var; k++) {
 		double *restrict o = out[k];
 		for (uint32_t i = 0; i < n; i++) {
 			double acc = 0;
 			for (int s = 0; s < m; s++)
-				acc += a[s] * SLOT(w, SLOT_K1 + s)[k][i];
+				acc += a[s] * ks[s][k][i];
 			o[i] = y[k][i] + hh[i] * acc;
 		}
 	}
 }
 
+/*
+ * Each unit i has its own sub-step h[i] and time left; a round takes one
+ * sub-step for every unit still stepping, evaluating the right-hand side on
+ * the range [a, b) of those units only (so one stiff unit does not make the
+ * whole block pay for its sub-steps).
+ */
 static int step_rkf45(struct soma__ode_work *w, const struct soma__ode *sys,
 		      uint32_t n, double *const *y, double dt, double *h)
 {
-	double **yt = SLOT(w, SLOT_YTMP), **y5 = SLOT(w, SLOT_Y5);
-	uint32_t left = n;
+	const int nv = w->n_var;
 	const double hmin = 1e-12 * dt;
+	double *yv[32], *ytv[32], *y5v[32], *kv[6][32];
+	double *const *ks[6] = { kv[0], kv[1], kv[2], kv[3], kv[4], kv[5] };
+	uint32_t left = n, a = 0, b = n;
 	long rounds = 0;
 
+	if (nv > 32)
+		return SOMA_EINVAL;
 	for (uint32_t i = 0; i < n; i++) {
 		w->t_left[i] = dt;
 		w->active[i] = 1;
@@ -358,52 +367,71 @@ static int step_rkf45(struct soma__ode_work *w, const struct soma__ode *sys,
 			h[i] = dt;
 	}
 	while (left > 0) {
+		uint32_t m;
+		const double *hh;
+
 		if (++rounds > RKF45_MAX_SUBSTEPS) {
 			w->why = "rkf45 needed more than 10^5 sub-steps in one step: "
 				 "the equations are too stiff for an explicit method at "
 				 "this tolerance; use exp_euler or msbdf";
 			return SOMA_ENUMERIC;
 		}
-		for (uint32_t i = 0; i < n; i++)
+		/* the range of the units still stepping */
+		while (!w->active[a])
+			a++;
+		while (!w->active[b - 1])
+			b--;
+		m = b - a;
+		for (int k = 0; k < nv; k++) {
+			yv[k] = y[k] + a;
+			ytv[k] = SLOT(w, SLOT_YTMP)[k] + a;
+			y5v[k] = SLOT(w, SLOT_Y5)[k] + a;
+			for (int s = 0; s < 6; s++)
+				kv[s][k] = SLOT(w, SLOT_K1 + s)[k] + a;
+		}
+		for (uint32_t i = a; i < b; i++)
 			w->hh[i] = w->active[i] ? fmin(h[i], w->t_left[i]) : 0.0;
-		F(y, SLOT_K1, NULL);
-		rk_stage(w, n, y, yt, 1, A2);
-		F(yt, SLOT_K2, NULL);
-		rk_stage(w, n, y, yt, 2, A3);
-		F(yt, SLOT_K3, NULL);
-		rk_stage(w, n, y, yt, 3, A4);
-		F(yt, SLOT_K4, NULL);
-		rk_stage(w, n, y, yt, 4, A5);
-		F(yt, SLOT_K5, NULL);
-		rk_stage(w, n, y, yt, 5, A6);
-		F(yt, SLOT_K6, NULL);
-		rk_stage(w, n, y, y5, 6, B5);
+		hh = w->hh + a;
+#define FR(yy, s) sys->f(sys->ctx, a, m, (const double *const *)(yy), kv[s], NULL)
+		FR(yv, 0);
+		rk_stage(nv, m, hh, yv, ks, ytv, 1, A2);
+		FR(ytv, 1);
+		rk_stage(nv, m, hh, yv, ks, ytv, 2, A3);
+		FR(ytv, 2);
+		rk_stage(nv, m, hh, yv, ks, ytv, 3, A4);
+		FR(ytv, 3);
+		rk_stage(nv, m, hh, yv, ks, ytv, 4, A5);
+		FR(ytv, 4);
+		rk_stage(nv, m, hh, yv, ks, ytv, 5, A6);
+		FR(ytv, 5);
+#undef FR
+		rk_stage(nv, m, hh, yv, ks, y5v, 6, B5);
 		/* error estimate: hh * sum (b5 - b4) k, scaled */
-		for (uint32_t i = 0; i < n; i++)
+		for (uint32_t i = a; i < b; i++)
 			w->err[i] = 0;
-		for (int k = 0; k < w->n_var; k++) {
-			for (uint32_t i = 0; i < n; i++) {
+		for (int k = 0; k < nv; k++) {
+			for (uint32_t i = 0; i < m; i++) {
 				double e = 0, sc;
 				for (int s = 0; s < 6; s++)
-					e += (B5[s] - B4[s]) * SLOT(w, SLOT_K1 + s)[k][i];
-				e = fabs(w->hh[i] * e);
-				sc = w->atol + w->rtol * fmax(fabs(y[k][i]),
-							      fabs(y5[k][i]));
+					e += (B5[s] - B4[s]) * kv[s][k][i];
+				e = fabs(hh[i] * e);
+				sc = w->atol + w->rtol * fmax(fabs(yv[k][i]),
+							      fabs(y5v[k][i]));
 				e = sc > 0 ? e / sc : (e > 0 ? INFINITY : 0);
-				if (!isfinite(y5[k][i]))
+				if (!isfinite(y5v[k][i]))
 					e = INFINITY;
-				if (!(e <= w->err[i]))
-					w->err[i] = e;
+				if (!(e <= w->err[a + i]))
+					w->err[a + i] = e;
 			}
 		}
-		for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t i = a; i < b; i++) {
 			double e = w->err[i], fac;
 
 			if (!w->active[i])
 				continue;
 			if (e <= 1.0) {
-				for (int k = 0; k < w->n_var; k++)
-					y[k][i] = y5[k][i];
+				for (int k = 0; k < nv; k++)
+					y[k][i] = y5v[k][i - a];
 				w->t_left[i] -= w->hh[i];
 				fac = e > 0 ? 0.9 * pow(e, -0.2) : 5.0;
 				/* the last, shortened sub-step says little about the

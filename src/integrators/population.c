@@ -131,23 +131,32 @@ struct pop_ctx {
 	const int32_t *ref; /* the block's refractory counters */
 };
 
-/* The model's right-hand side, with dV/dt = 0 for refractory neurons. */
-static void pop_f(void *ctx, uint32_t n, const double *const *y,
+/* The model's right-hand side, with dV/dt = 0 for refractory neurons, on
+ * neurons [off, off + n) of the block. */
+static void pop_f(void *ctx, uint32_t off, uint32_t n, const double *const *y,
 		  double *const *dy, double *const *diag)
 {
 	struct pop_ctx *c = ctx;
 	const int v = c->p->model->ops->v_index;
+	const int32_t *ref = c->ref + off;
+	const double *in[8];
+	struct soma__blk b = c->blk;
 
-	c->blk.n = n;
-	c->p->model->ops->rhs(c->p, &c->blk, y, dy, diag);
+	for (int k = 0; k < c->p->n_in && k < 8; k++)
+		in[k] = c->in[k] + off;
+	b.lo = c->blk.lo + off;
+	b.n = n;
+	b.in = in;
+	b.g = c->blk.g + off;
+	c->p->model->ops->rhs(c->p, &b, y, dy, diag);
 	if (v >= 0) {
 		double *restrict dv = dy[v];
 		for (uint32_t i = 0; i < n; i++)
-			if (c->ref[i] > 0)
+			if (ref[i] > 0)
 				dv[i] = 0;
 		if (diag)
 			for (uint32_t i = 0; i < n; i++)
-				if (c->ref[i] > 0)
+				if (ref[i] > 0)
 					diag[v][i] = 0;
 	}
 }

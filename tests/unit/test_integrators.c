@@ -49,22 +49,23 @@ struct prob {
 	long calls;          /* right-hand side evaluations (of blocks) */
 };
 
-static void prob_f(void *ctx, uint32_t n, const double *const *y,
+static void prob_f(void *ctx, uint32_t off, uint32_t n, const double *const *y,
 		   double *const *dy, double *const *diag)
 {
 	struct prob *p = ctx;
+	const double *k_unit = p->k + off;
 
 	p->calls++;
 	for (uint32_t i = 0; i < n; i++) {
 		switch (p->kind) {
 		case DECAY:
-			dy[0][i] = -p->k[i] * y[0][i];
+			dy[0][i] = -k_unit[i] * y[0][i];
 			if (diag)
-				diag[0][i] = -p->k[i];
+				diag[0][i] = -k_unit[i];
 			break;
 		case OSC:
 			dy[0][i] = y[1][i];
-			dy[1][i] = -p->k[i] * p->k[i] * y[0][i];
+			dy[1][i] = -k_unit[i] * k_unit[i] * y[0][i];
 			if (diag)
 				diag[0][i] = diag[1][i] = 0;
 			break;
