@@ -326,6 +326,11 @@ int soma_network_add_population(soma_network *net, const char *name,
 	if (soma_population_find(net, name, &dummy) == SOMA_OK)
 		return soma__seterr(net, SOMA_EEXIST,
 				    "population '%s' already exists", name);
+	/* POP.VAR.csv and PROJ.VAR.csv share one namespace */
+	if (soma_projection_find(net, name, &dummy) == SOMA_OK)
+		return soma__seterr(net, SOMA_EEXIST,
+				    "population '%s': a projection already has that name (their recordings would share file names)",
+				    name);
 	m = soma_model_find(model);
 	if (!m)
 		return soma__seterr(net, SOMA_ENOENT,
@@ -620,6 +625,10 @@ int soma_network_add_projection(soma_network *net,
 	if (soma_projection_find(net, name, &dummy) == SOMA_OK)
 		return soma__seterr(net, SOMA_EEXIST,
 				    "projection '%s' already exists", name);
+	if (soma_population_find(net, name, &dummy) == SOMA_OK)
+		return soma__seterr(net, SOMA_EEXIST,
+				    "projection '%s': a population already has that name (their recordings would share file names)",
+				    name);
 	pre = get_pop(net, s->pre);
 	post = get_pop(net, s->post);
 	if (!pre || !post)
@@ -913,6 +922,8 @@ int soma_projection_state(const soma_network *net, int proj, const char *var,
 static int proj_indices(struct soma__proj *j)
 {
 	const struct soma__model_ops *ops = j->model->ops;
+	uint64_t *col_ptr = NULL, *col_syn = NULL, *next = NULL;
+	uint32_t *syn_pre = NULL;
 
 	if (!j->scratch)
 		j->scratch = calloc(j->n_post, sizeof(double));
@@ -922,28 +933,33 @@ static int proj_indices(struct soma__proj *j)
 		return SOMA_ENOMEM;
 	if (!ops->needs_post_index || j->col_ptr)
 		return SOMA_OK;
-	j->col_ptr = calloc((size_t)j->n_post + 1, sizeof(uint64_t));
-	j->col_syn = malloc((j->nnz ? j->nnz : 1) * sizeof(uint64_t));
-	j->syn_pre = malloc((j->nnz ? j->nnz : 1) * sizeof(uint32_t));
-	if (!j->col_ptr || !j->col_syn || !j->syn_pre)
+	/* built aside and kept only when complete: a failure leaves none */
+	col_ptr = calloc((size_t)j->n_post + 1, sizeof(uint64_t));
+	col_syn = malloc((j->nnz ? j->nnz : 1) * sizeof(uint64_t));
+	syn_pre = malloc((j->nnz ? j->nnz : 1) * sizeof(uint32_t));
+	next = malloc(((size_t)j->n_post + 1) * sizeof(uint64_t));
+	if (!col_ptr || !col_syn || !syn_pre || !next) {
+		free(col_ptr);
+		free(col_syn);
+		free(syn_pre);
+		free(next);
 		return SOMA_ENOMEM;
+	}
 	/* counting sort of the synapses by post neuron, stable in CSR order */
 	for (uint32_t p = 0; p < j->n_pre; p++)
 		for (uint64_t e = j->row_ptr[p]; e < j->row_ptr[p + 1]; e++) {
-			j->syn_pre[e] = p;
-			j->col_ptr[j->post_idx[e] + 1]++;
+			syn_pre[e] = p;
+			col_ptr[j->post_idx[e] + 1]++;
 		}
 	for (uint32_t i = 0; i < j->n_post; i++)
-		j->col_ptr[i + 1] += j->col_ptr[i];
-	{
-		uint64_t *next = malloc(((size_t)j->n_post + 1) * sizeof(uint64_t));
-		if (!next)
-			return SOMA_ENOMEM;
-		memcpy(next, j->col_ptr, ((size_t)j->n_post + 1) * sizeof(uint64_t));
-		for (uint64_t e = 0; e < j->nnz; e++)
-			j->col_syn[next[j->post_idx[e]]++] = e;
-		free(next);
-	}
+		col_ptr[i + 1] += col_ptr[i];
+	memcpy(next, col_ptr, ((size_t)j->n_post + 1) * sizeof(uint64_t));
+	for (uint64_t e = 0; e < j->nnz; e++)
+		col_syn[next[j->post_idx[e]]++] = e;
+	free(next);
+	j->col_ptr = col_ptr;
+	j->col_syn = col_syn;
+	j->syn_pre = syn_pre;
 	return SOMA_OK;
 }
 

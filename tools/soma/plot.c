@@ -717,13 +717,15 @@ static void flush_log(struct cli_figure *fig, int show)
 static int wait_figure(struct cli_outputs *out, pid_t *pids, size_t k)
 {
 	char script[512];
-	int r;
+	int r, done;
 
 	snprintf(script, sizeof(script), "%s.gp", out->figures[k].stem);
 	r = reap(pids[k], out->dir, script);
 	pids[k] = 0;
-	flush_log(&out->figures[k], r == -1);
-	return finish_figure(out, &out->figures[k], r == 0) || r ? -1 : 0;
+	done = finish_figure(out, &out->figures[k], r == 0);
+	/* gnuplot's messages explain a failure, also one it did not notice */
+	flush_log(&out->figures[k], r == -1 || (r == 0 && done));
+	return done || r ? -1 : 0;
 }
 
 char *cli_figure_stem(const struct cli_record *r)
