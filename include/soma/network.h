@@ -390,10 +390,14 @@ int soma_network_prepare(soma_network *net);
 
 /**
  * Advance @p n_steps steps (see the order at the top of this file).
- * @return SOMA_OK, SOMA_ENUMERIC (a membrane potential became NaN, infinite or
- *         beyond 10^4 mV: an unstable integration; the message names
- *         population, neuron, variable, value and time), SOMA_EIO (writing an
- *         output failed), or a soma_network_prepare() error
+ * After a failure the step that failed is partly done (some populations
+ * advanced, others not): read the state for diagnosis, but do not run on.
+ * @return SOMA_OK, SOMA_ENUMERIC (a state became NaN or infinite, a membrane
+ *         potential passed 10^4 mV, forward Euler met a conductance it would
+ *         overshoot, or an adaptive method could not meet its tolerance; the
+ *         message names population, neuron, variable, value, time and cause),
+ *         SOMA_EIO (writing an output failed), or a soma_network_prepare()
+ *         error
  */
 int soma_network_run(soma_network *net, uint64_t n_steps);
 
