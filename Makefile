@@ -54,6 +54,7 @@ docs: release
 
 bench: release
 	bash bench/run.sh $(SOMA)
+	bash bench/validate_neurons.sh $(SOMA)
 
 clean:
 	rm -rf build out
