@@ -104,6 +104,13 @@ int soma_model_input_index(const soma_model *m, const char *name);
  *  "synapse" (one per synapse); NULL for other models or a bad index. */
 const char *soma_model_state_location(const soma_model *m, size_t k);
 
+/** Output kind (soma_output_kind, network.h) a projection of synapse model
+ *  @p m takes when a model file does not say: conductance-based for the
+ *  kinetic models the seed writes that way (ampa, nmda, gaba_a, gaba_b,
+ *  gap_junction), current-based for the others; -1 for a model that is not
+ *  a synapse. */
+int soma_model_default_output(const soma_model *m);
+
 /** Non-zero when @p value is finite and lies in the valid range of @p v. */
 int soma_var_in_range(const soma_var_info *v, double value);
 

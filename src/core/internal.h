@@ -97,6 +97,10 @@ struct soma__model_ops {
 	/* the model reads V of the pre (bit 0) and/or post (bit 1) population:
 	 * projections from or to populations without V are refused */
 	int needs_v;
+	/* output of a projection whose model file gives none: 0 (current) or
+	 * SOMA_OUTPUT_CONDUCTANCE for the kinetic models the seed writes
+	 * conductance-based (AMPA, NMDA, GABA_A, GABA_B, gap junctions) */
+	int default_output;
 	/* the model transmits firing rates: pre and post need a state r (the
 	 * `rate` unit); projections between other populations are refused */
 	int rate_based;

@@ -101,6 +101,13 @@ int soma_model_input_index(const soma_model *m, const char *name)
 	return -1;
 }
 
+int soma_model_default_output(const soma_model *m)
+{
+	if (!m || m->kind != SOMA_MODEL_SYNAPSE)
+		return -1;
+	return m->ops ? m->ops->default_output : 0;
+}
+
 const char *soma_model_state_location(const soma_model *m, size_t k)
 {
 	if (!m || m->kind != SOMA_MODEL_SYNAPSE || k >= m->n_state)

@@ -795,7 +795,7 @@ static int read_projection(struct soma__yctx *c, soma_network *net,
 		return rc;
 	spec.synapse = m->name;
 
-	spec.output = SOMA_OUTPUT_CURRENT;
+	spec.output = (soma_output_kind)soma_model_default_output(m);
 	p = soma__yget(val, "output");
 	if (p) {
 		const char *o;

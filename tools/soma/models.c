@@ -100,10 +100,15 @@ static void print_model(const soma_model *m, int with_doc)
 	if (m->kind == SOMA_MODEL_SYNAPSE) {
 		const char *uc = soma_model_weight_unit(m, SOMA_OUTPUT_CURRENT);
 		const char *ug = soma_model_weight_unit(m, SOMA_OUTPUT_CONDUCTANCE);
+		int cond = soma_model_default_output(m) == SOMA_OUTPUT_CONDUCTANCE;
+
 		if (!strcmp(uc, ug))
 			printf("  weights  %s\n", uc[0] ? uc : "dimensionless");
+		else if (cond)
+			printf("  weights  %s (output: conductance, the default) or %s (output: current)\n",
+			       ug, uc);
 		else
-			printf("  weights  %s (output: current) or %s (output: conductance)\n",
+			printf("  weights  %s (output: current, the default) or %s (output: conductance)\n",
 			       uc, ug);
 	}
 	if (soma_model_default_method(m) != SOMA_METHOD_DEFAULT) {

@@ -108,6 +108,7 @@ static void ampa_advance(struct soma__proj *j, struct soma__pop *pre,
 }
 
 static const struct soma__model_ops ops = {
+	.default_output = SOMA_OUTPUT_CONDUCTANCE,
 	.state_size = state_size,
 	.arrive_spikes = 1,
 	.proj_prepare = ampa_prepare,

@@ -59,6 +59,7 @@ static void gaba_current(struct soma__proj *j, struct soma__pop *pre,
  * arrivals (soma__syn_exp_advance; the seed's exponential Euler is exact for
  * this linear equation). */
 static const struct soma__model_ops ops = {
+	.default_output = SOMA_OUTPUT_CONDUCTANCE,
 	.proj_prepare = gaba_prepare,
 	.proj_current = gaba_current,
 	.proj_advance = soma__syn_exp_advance,
@@ -73,10 +74,9 @@ const soma_model soma__model_gaba_a = {
 	       "adds the synapse's weight w to s (the seed's g_max, in nS: its\n"
 	       "g_max_I2E = 1.3e-3 uS is w = 1.3 nS). Output: conductance-based\n"
 	       "I_post += s (E - V_post) (w, s in nS, E in mV), the Wang (2002)\n"
-	       "form; write output: conductance (the projection default is\n"
-	       "current). Current-based output (I_post += s, w in pA) is accepted\n"
-	       "only with weights <= 0, since a GABA_A synapse that excites is a\n"
-	       "forgotten output: conductance.\n"
+	       "form, and the default output of a gaba_a projection. Current-based\n"
+	       "output (I_post += s, w in pA) is accepted only with weights <= 0,\n"
+	       "since a GABA_A synapse that excites is most likely a mistake.\n"
 	       "Defaults (chosen): E = -70 mV and tau_decay = 5 ms, the values the\n"
 	       "seed's decision network sets (E_GABAa, tau_decay_GABAa) and those of\n"
 	       "Wang (2002); the seed's GABAa class defaults are E = -80 mV and\n"

@@ -179,6 +179,7 @@ static void gaba_b_advance(struct soma__proj *j, struct soma__pop *pre,
 }
 
 static const struct soma__model_ops ops = {
+	.default_output = SOMA_OUTPUT_CONDUCTANCE,
 	.state_size = state_size,
 	.arrive_spikes = 1,
 	.proj_prepare = gaba_b_prepare,
@@ -198,8 +199,8 @@ const soma_model soma__model_gaba_b = {
 	       "presynaptic spike arrives (after the projection's delay), 0\n"
 	       "otherwise; a spike during a pulse restarts it.\n"
 	       "Output: conductance-based I_post = sum over synapses of\n"
-	       "w s (E - V_post) (w in nS: the seed's g_max; E = -95 mV); write\n"
-	       "output: conductance. Current-based (I_post = sum of w s, w in pA)\n"
+	       "w s (E - V_post) (w in nS: the seed's g_max; E = -95 mV), the\n"
+	       "default. Current-based (I_post = sum of w s, w in pA)\n"
 	       "is accepted only with weights <= 0, as for gaba_a.\n"
 	       "K_d (chosen; the seed contradicts itself): 100 uM^4, the value of\n"
 	       "the seed's chapter text and code, of the BrainModels library and\n"

@@ -116,6 +116,7 @@ static void gap_advance(struct soma__proj *j, struct soma__pop *pre,
 }
 
 static const struct soma__model_ops ops = {
+	.default_output = SOMA_OUTPUT_CONDUCTANCE,
 	.proj_prepare = gap_prepare,
 	.proj_current = gap_current,
 	.proj_advance = gap_advance,

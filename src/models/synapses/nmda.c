@@ -188,6 +188,7 @@ static void nmda_advance(struct soma__proj *j, struct soma__pop *pre,
 }
 
 static const struct soma__model_ops ops = {
+	.default_output = SOMA_OUTPUT_CONDUCTANCE,
 	.state_size = state_size,
 	.arrive_spikes = 1,
 	.needs_v = 2, /* the block reads V_post */
