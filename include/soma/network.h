@@ -22,8 +22,7 @@
  *   6. deliver: each spike is written into the delay ring buffers of the
  *      projections leaving its population (one place in the step, so a later
  *      distributed version exchanges spikes here): the synapse's weight into
- *      the slot of its post neuron (times the spike's efficacy for
- *      short-term plasticity), or, for synapse models whose kinetics are
+ *      the slot of its post neuron, or, for synapse models whose kinetics are
  *      kept per pre neuron or per synapse, the spike itself into the slot
  *      of its pre neuron;
  *   7. synapses advance: each projection's state goes from t_n to t_{n+1}

@@ -113,10 +113,6 @@ struct soma__model_ops {
 	 * junctions; a symmetric gap junction also adds to pre->I). */
 	void (*proj_current)(struct soma__proj *j, struct soma__pop *pre,
 			     struct soma__pop *post);
-	/* stage 6, optional: efficacy eff[k] of the spike of pre->spk[k] emitted
-	 * in this step (short-term plasticity): the ring receives w * eff */
-	void (*proj_emit)(struct soma__proj *j, const struct soma__pop *pre,
-			  double *eff);
 	/* stage 7: advance the state to t_{n+1} and apply the arrivals due then
 	 * (arrive: n_post summed weights, or n_pre spike counts with
 	 * arrive_spikes); may change post state (voltage jumps) */
@@ -197,7 +193,6 @@ struct soma__proj {
 	uint64_t *col_syn;  /* nnz: synapse ids (CSR positions) by post */
 	uint32_t *syn_pre;  /* nnz: pre neuron of each synapse (if needed) */
 	double *scratch;    /* n_post: work array of the kernels */
-	double *eff;        /* n_pre: spike efficacies of proj_emit */
 	double dt;          /* step, ms */
 };
 

@@ -221,7 +221,6 @@ static void proj_free(struct soma__proj *j)
 	free(j->col_syn);
 	free(j->syn_pre);
 	free(j->scratch);
-	free(j->eff);
 	free(j->name);
 	free(j);
 }
@@ -927,9 +926,7 @@ static int proj_indices(struct soma__proj *j)
 
 	if (!j->scratch)
 		j->scratch = calloc(j->n_post, sizeof(double));
-	if (!j->eff)
-		j->eff = calloc(j->n_pre, sizeof(double));
-	if (!j->scratch || !j->eff)
+	if (!j->scratch)
 		return SOMA_ENOMEM;
 	if (!ops->needs_post_index || j->col_ptr)
 		return SOMA_OK;
@@ -1040,16 +1037,6 @@ static void deliver(soma_network *net)
 			/* kinetics per pre neuron or per synapse: spike counts */
 			for (uint32_t s = 0; s < pre->n_spk; s++)
 				slot[pre->spk[s]] += 1;
-			continue;
-		}
-		if (j->model->ops->proj_emit) {
-			j->model->ops->proj_emit(j, pre, j->eff);
-			for (uint32_t s = 0; s < pre->n_spk; s++) {
-				uint32_t i = pre->spk[s];
-				const double f = j->eff[s];
-				for (uint64_t e = j->row_ptr[i]; e < j->row_ptr[i + 1]; e++)
-					slot[j->post_idx[e]] += j->w[e] * f;
-			}
 			continue;
 		}
 		for (uint32_t s = 0; s < pre->n_spk; s++) {
