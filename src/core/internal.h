@@ -6,6 +6,7 @@
 #ifndef SOMA_CORE_INTERNAL_H
 #define SOMA_CORE_INTERNAL_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -378,6 +379,23 @@ void soma__syn_output(const struct soma__proj *j, const double *s, double E,
  * over each post neuron's synapses of w s_pre, then as soma__syn_output. */
 void soma__syn_output_pre(struct soma__proj *j, const double *s_pre, double E,
 			  struct soma__pop *post);
+
+/* Transmitter pulse of the kinetic synapses (AMPA, GABA_B), a per-pre
+ * state holding the pulse time left in ms, a whole number of steps
+ * (src/models/synapses/output.c). soma__pulse_steps: the pulse length in
+ * steps, round(T_duration/dt); 0, or SOMA_ERANGE with a message when that is
+ * no step. soma__pulse_tick: whether the pulse is on during this step,
+ * counting it down. */
+int soma__pulse_steps(double T_duration, double dt, uint64_t *n, char *err,
+		      size_t len);
+static inline int soma__pulse_tick(double *pulse, double dt)
+{
+	/* steps left, from a value that is a multiple of dt */
+	const double k = nearbyint(*pulse / dt);
+
+	*pulse = k >= 1 ? (k - 1) * dt : 0;
+	return k >= 1;
+}
 
 /* Stage 7 of a single-exponential synapse (state[0] = s, derived[0] =
  * exp(-dt/tau)): s <- s exp(-dt/tau) + arrivals, exact over the step. */

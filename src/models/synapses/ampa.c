@@ -53,16 +53,10 @@ static int ampa_prepare(struct soma__proj *j, double dt, char *err, size_t len)
 {
 	const double aT = j->param[P_ALPHA] * j->param[P_T];
 	const double beta = j->param[P_BETA];
-	const uint64_t n = soma__steps(j->param[P_T_DURATION], dt);
+	uint64_t n;
 
-	if (n < 1) {
-		snprintf(err, len,
-			 "T_duration = %g ms is less than half a step (dt = %g ms): "
-			 "the transmitter pulse would last no step; use "
-			 "T_duration >= dt or a smaller dt",
-			 j->param[P_T_DURATION], dt);
+	if (soma__pulse_steps(j->param[P_T_DURATION], dt, &n, err, len))
 		return SOMA_ERANGE;
-	}
 	j->derived[D_PULSE_STEPS] = (double)n;
 	j->derived[D_DECAY_ON] = exp(-(aT + beta) * dt);
 	j->derived[D_S_INF] = aT / (aT + beta);
@@ -92,16 +86,10 @@ static void ampa_advance(struct soma__proj *j, struct soma__pop *pre,
 	const double full = j->derived[D_PULSE_STEPS] * dt;
 
 	for (uint32_t p = 0; p < j->n_pre; p++) {
-		/* steps left, from a value that is a multiple of dt */
-		const double k = nearbyint(pulse[p] / dt);
-
-		if (k >= 1) {
+		if (soma__pulse_tick(&pulse[p], dt))
 			s[p] = s_inf + (s[p] - s_inf) * d_on;
-			pulse[p] = (k - 1) * dt;
-		} else {
+		else
 			s[p] *= d_off;
-			pulse[p] = 0;
-		}
 		if (arrive[p] > 0)
 			pulse[p] = full;
 	}

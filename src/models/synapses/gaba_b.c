@@ -90,16 +90,10 @@ static int gaba_b_prepare(struct soma__proj *j, double dt, char *err,
 	const double k2 = j->param[P_K2], k4 = j->param[P_K4];
 	const double kT = j->param[P_K3] * j->param[P_T];
 	const double kappa = kT + k4;
-	const uint64_t n = soma__steps(j->param[P_T_DURATION], dt);
+	uint64_t n;
 
-	if (n < 1) {
-		snprintf(err, len,
-			 "T_duration = %g ms is less than half a step (dt = %g ms): "
-			 "the transmitter pulse would last no step; use "
-			 "T_duration >= dt or a smaller dt",
-			 j->param[P_T_DURATION], dt);
+	if (soma__pulse_steps(j->param[P_T_DURATION], dt, &n, err, len))
 		return SOMA_ERANGE;
-	}
 	if (j->output == SOMA_OUTPUT_CURRENT) {
 		/* as for gaba_a: a current-based GABA_B synapse must not
 		 * excite */
@@ -154,20 +148,16 @@ static void gaba_b_advance(struct soma__proj *j, struct soma__pop *pre,
 	const double full = j->derived[D_PULSE_STEPS] * dt;
 
 	for (uint32_t p = 0; p < j->n_pre; p++) {
-		const double k = nearbyint(pulse[p] / dt);
 		const double R0 = R[p];
 
-		if (k >= 1) {
+		if (soma__pulse_tick(&pulse[p], dt)) {
 			R[p] = R_inf + (R0 - R_inf) * dR_on;
 			G[p] = G[p] * dG + k1 * (R_inf * cG + (R0 - R_inf) * phi_on);
-			pulse[p] = (k - 1) * dt;
 		} else if (R0 != 0 || G[p] != 0) {
 			R[p] = R0 * dR_off;
 			G[p] = G[p] * dG + k1 * R0 * phi_off;
-			pulse[p] = 0;
 		} else {
 			/* at rest: s = 0 already (prepare) */
-			pulse[p] = 0;
 			if (arrive[p] > 0)
 				pulse[p] = full;
 			continue;

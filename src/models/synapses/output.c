@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The output of synapse models whose current is linear in their state. */
+#include <stdio.h>
+
 #include "core/internal.h"
 
 void soma__syn_output(const struct soma__proj *j, const double *s, double E,
@@ -55,4 +57,18 @@ void soma__syn_output_pre(struct soma__proj *j, const double *s_pre, double E,
 {
 	soma__proj_gather(j, s_pre, j->scratch);
 	soma__syn_output(j, j->scratch, E, post);
+}
+
+int soma__pulse_steps(double T_duration, double dt, uint64_t *n, char *err,
+		      size_t len)
+{
+	*n = soma__steps(T_duration, dt);
+	if (*n >= 1)
+		return SOMA_OK;
+	snprintf(err, len,
+		 "T_duration = %g ms is less than half a step (dt = %g ms): "
+		 "the transmitter pulse would last no step; use "
+		 "T_duration >= dt or a smaller dt",
+		 T_duration, dt);
+	return SOMA_ERANGE;
 }
