@@ -14,6 +14,9 @@
  *   resistance   GOhm, MOhm, kOhm, Ohm (also written with "Ω")
  *   frequency    Hz, kHz
  *   rate const.  1/ms, 1/s (rate constants of kinetics; not Hz)
+ *   gain         Hz/pA, Hz/nA (slope of a rate unit's input-output
+ *                function: firing rate per input current)
+ *   coupling     pA/Hz, nA/Hz (input current per firing rate)
  * "u" may be written "µ" or "μ".
  */
 #ifndef SOMA_UNITS_H

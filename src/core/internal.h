@@ -411,6 +411,7 @@ extern const soma_model soma__model_adexif;
 extern const soma_model soma__model_hindmarsh_rose;
 extern const soma_model soma__model_gif;
 extern const soma_model soma__model_wilson_cowan;
+extern const soma_model soma__model_wong_wang;
 extern const soma_model soma__model_izhikevich;
 extern const soma_model soma__model_morris_lecar;
 extern const soma_model soma__model_fitzhugh_nagumo;

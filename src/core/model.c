@@ -18,6 +18,7 @@ static const soma_model *const registry[] = {
 	&soma__model_hindmarsh_rose,
 	&soma__model_gif,
 	&soma__model_wilson_cowan,
+	&soma__model_wong_wang,
 	&soma__model_izhikevich,
 	&soma__model_morris_lecar,
 	&soma__model_fitzhugh_nagumo,

@@ -2,7 +2,9 @@
 /*
  * Values with units ("0.1 ms", "-52 mV", "2.1e-3 uS"), converted to soma's
  * internal units: ms, mV, nS, pA, pF, GOhm, Hz, and 1/ms for the rate
- * constants of kinetic models (kept apart from Hz, the unit of firing rates).
+ * constants of kinetic models (kept apart from Hz, the unit of firing rates),
+ * Hz/pA for the gain of a rate unit's input-output function and pA/Hz for the
+ * coupling of a rate to a current (the Wong-Wang decision model).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,16 +19,16 @@
 
 /* Dimensions, in the order of the table in units.h. */
 enum dim { TIME, VOLTAGE, CURRENT, CONDUCTANCE, CAPACITANCE, RESISTANCE,
-	   FREQUENCY, RATE, N_DIMS };
+	   FREQUENCY, RATE, GAIN, COUPLING, N_DIMS };
 
 static const char *const dim_name[N_DIMS] = {
 	"time", "voltage", "current", "conductance", "capacitance",
-	"resistance", "frequency", "rate constant",
+	"resistance", "frequency", "rate constant", "gain", "coupling",
 };
 
 /* Internal unit of each dimension. */
 static const char *const dim_unit[N_DIMS] = {
-	"ms", "mV", "pA", "nS", "pF", "GOhm", "Hz", "1/ms",
+	"ms", "mV", "pA", "nS", "pF", "GOhm", "Hz", "1/ms", "Hz/pA", "pA/Hz",
 };
 
 /* What each dimension accepts, for messages (the spellings of units.h). */
@@ -39,6 +41,8 @@ static const char *const dim_list[N_DIMS] = {
 	"GOhm, MOhm, kOhm, Ohm",
 	"Hz, kHz",
 	"1/ms, 1/s",
+	"Hz/pA, Hz/nA",
+	"pA/Hz, nA/Hz",
 };
 
 struct unit {
@@ -80,6 +84,10 @@ static const struct unit units[] = {
 	{ "kHz", FREQUENCY, 1e3 },
 	{ "1/ms", RATE, 1.0 },
 	{ "1/s", RATE, 1e-3 },
+	{ "Hz/pA", GAIN, 1.0 },
+	{ "Hz/nA", GAIN, 1e-3 },
+	{ "pA/Hz", COUPLING, 1.0 },
+	{ "nA/Hz", COUPLING, 1e3 },
 };
 
 #define N_UNITS (sizeof(units) / sizeof(units[0]))

@@ -105,7 +105,7 @@ endif()
 
 # ---- soma models: every built-in model, parameters with units -------------------
 soma_run(ARGS models EXPECT 0)
-set(all_models lif hh quaif expif adexif hindmarsh_rose gif wilson_cowan
+set(all_models lif hh quaif expif adexif hindmarsh_rose gif wilson_cowan wong_wang
     izhikevich morris_lecar fitzhugh_nagumo poisson exponential
     dual_exponential alpha gaba_a)
 foreach(model ${all_models})
@@ -113,7 +113,7 @@ foreach(model ${all_models})
 endforeach()
 # each integrated neuron model: its parameters with default and unit, its
 # input channels and its default method
-foreach(model lif hh quaif expif adexif hindmarsh_rose gif wilson_cowan
+foreach(model lif hh quaif expif adexif hindmarsh_rose gif wilson_cowan wong_wang
         izhikevich morris_lecar fitzhugh_nagumo)
   soma_run(ARGS models ${model} EXPECT 0)
   expect_match("${OUT}" "\n +parameter +default +valid range" "models ${model}: parameter table")
