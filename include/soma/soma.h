@@ -10,6 +10,7 @@
 #include "soma/model.h"
 #include "soma/network.h"
 #include "soma/integrator.h"
+#include "soma/analysis.h"
 #include "soma/monitor.h"
 #include "soma/units.h"
 #include "soma/sim.h"

@@ -262,6 +262,12 @@ struct soma_network {
 	struct soma__outputs *out;
 };
 
+/* Create directory @dir (and its parents) and lock DIR/.soma.lock (flock,
+ * exclusive, not waiting) into *lock_fd (close it to release; -1 on
+ * failure): one writer per output directory. 0 or SOMA_EIO/SOMA_ENOMEM
+ * with a message in @err. */
+int soma__outdir_open(const char *dir, int *lock_fd, char *err, size_t len);
+
 /* Record a failure on @net and return @status. */
 int soma__seterr(soma_network *net, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -371,45 +371,60 @@ static void write_state_row(soma_network *net, struct soma__monitor *m)
 	fputc('\n', m->f);
 }
 
+int soma__outdir_open(const char *dir, int *lock_fd, char *err, size_t len)
+{
+	char *lock;
+	int e;
+
+	*lock_fd = -1;
+	e = mkdirs(dir);
+	if (e) {
+		snprintf(err, len, "cannot create directory '%s': %s", dir,
+			 strerror(e));
+		return SOMA_EIO;
+	}
+	lock = join(dir, ".soma.lock", "");
+	if (!lock) {
+		snprintf(err, len, "out of memory");
+		return SOMA_ENOMEM;
+	}
+	*lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (*lock_fd < 0 || flock(*lock_fd, LOCK_EX | LOCK_NB)) {
+		int busy = *lock_fd >= 0 && errno == EWOULDBLOCK;
+
+		snprintf(err, len,
+			 busy ? "output directory '%s' is in use by another run (%s is locked)" :
+				"cannot lock output directory '%s' (%s): %s",
+			 dir, lock, strerror(errno));
+		if (*lock_fd >= 0)
+			close(*lock_fd);
+		*lock_fd = -1;
+		free(lock);
+		return SOMA_EIO;
+	}
+	free(lock);
+	return SOMA_OK;
+}
+
 int soma_network_open_outputs(soma_network *net, const char *dir)
 {
 	struct soma__outputs *o;
 	uint32_t ring;
-	int rc = SOMA_OK, e;
+	int rc = SOMA_OK;
 
 	if (!net || !dir)
 		return SOMA_EINVAL;
 	if (net->out && !net->out->closed)
 		return soma__seterr(net, SOMA_ESTATE, "outputs are already open");
 	soma__outputs_free(net); /* a closed earlier set */
-	e = mkdirs(dir);
-	if (e)
-		return soma__seterr(net, SOMA_EIO, "cannot create directory '%s': %s",
-				    dir, strerror(e));
 	o = calloc(1, sizeof(*o));
 	if (!o)
 		return soma__seterr(net, SOMA_ENOMEM, "out of memory");
 	net->out = o;
-	o->lock_fd = -1;
 	/* one run at a time per directory: two would share the .part files */
-	{
-		char *lock = join(dir, ".soma.lock", "");
-		if (!lock) {
-			rc = soma__seterr(net, SOMA_ENOMEM, "out of memory");
-			goto fail;
-		}
-		o->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-		if (o->lock_fd < 0 || flock(o->lock_fd, LOCK_EX | LOCK_NB)) {
-			int busy = o->lock_fd >= 0 && errno == EWOULDBLOCK;
-			rc = soma__seterr(net, SOMA_EIO,
-					  busy ? "output directory '%s' is in use by another run (%s is locked)" :
-						 "cannot lock output directory '%s' (%s): %s",
-					  dir, lock, strerror(errno));
-			free(lock);
-			goto fail;
-		}
-		free(lock);
-	}
+	rc = soma__outdir_open(dir, &o->lock_fd, net->err, sizeof(net->err));
+	if (rc)
+		goto fail;
 	o->start = net->step;
 	o->rate_next = net->step;
 	o->dir = soma__strdup(dir);

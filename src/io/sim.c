@@ -42,7 +42,7 @@ static char *default_outdir(const char *path)
 
 /* ---- the file ------------------------------------------------------------ */
 
-static int read_file(soma_sim *sim, char **buf, size_t *len)
+static int read_file(const struct soma__yfile *sim, char **buf, size_t *len)
 {
 	size_t cap = 0, n = 0;
 	char *b = NULL;
@@ -62,7 +62,7 @@ static int read_file(soma_sim *sim, char **buf, size_t *len)
 			if (!nb) {
 				free(b);
 				fclose(f);
-				snprintf(sim->err, sizeof(sim->err),
+				snprintf(sim->err, sim->errlen,
 					 "%s: out of memory", sim->path);
 				return SOMA_ENOMEM;
 			}
@@ -84,7 +84,7 @@ static int read_file(soma_sim *sim, char **buf, size_t *len)
 	*len = n;
 	return SOMA_OK;
 fail:
-	snprintf(sim->err, sizeof(sim->err), "%s: cannot read: %s", sim->path,
+	snprintf(sim->err, sim->errlen, "%s: cannot read: %s", sim->path,
 		 strerror(errno));
 	return SOMA_EIO;
 }
@@ -147,7 +147,7 @@ static int yaml_printable(uint32_t c)
  * the input and silently ignore the rest. The position is line and column
  * (in characters) of the offending byte.
  */
-static int check_text(soma_sim *sim, const char *buf, size_t len)
+static int check_text(const struct soma__yfile *sim, const char *buf, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)buf;
 	size_t i = 0, k;
@@ -157,19 +157,19 @@ static int check_text(soma_sim *sim, const char *buf, size_t len)
 	while (i < len) {
 		k = utf8_decode(s + i, len - i, &cp);
 		if (!k) {
-			snprintf(sim->err, sizeof(sim->err),
+			snprintf(sim->err, sim->errlen,
 				 "%s:%d:%d: invalid UTF-8 (byte 0x%02x): expected UTF-8 text",
 				 sim->path, line, col, s[i]);
 			return SOMA_EPARSE;
 		}
 		if (!cp) {
-			snprintf(sim->err, sizeof(sim->err),
+			snprintf(sim->err, sim->errlen,
 				 "%s:%d:%d: a NUL byte: expected UTF-8 text",
 				 sim->path, line, col);
 			return SOMA_EPARSE;
 		}
 		if (!yaml_printable(cp)) {
-			snprintf(sim->err, sizeof(sim->err),
+			snprintf(sim->err, sim->errlen,
 				 "%s:%d:%d: non-printable character U+%04X: YAML allows tabs, line breaks and printable characters only",
 				 sim->path, line, col, (unsigned)cp);
 			return SOMA_EPARSE;
@@ -330,7 +330,8 @@ static void diag_discard(struct fy_diag *diag, void *user, const char *buf,
 	(void)buf;
 	(void)len;
 }
-static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
+int soma__yload(const struct soma__yfile *sim, const soma_override *ovr,
+		 size_t n_ovr)
 {
 	struct fy_parse_cfg cfg;
 	struct fy_diag_cfg dcfg;
@@ -348,7 +349,7 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	c.n_ovr = ovr ? n_ovr : 0;
 	c.cur_ovr = -1;
 	c.err = sim->err;
-	c.errlen = sizeof(sim->err);
+	c.errlen = sim->errlen;
 
 	rc = read_file(sim, &buf, &len);
 	if (rc)
@@ -371,7 +372,7 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	c.diag = fy_diag_create(&dcfg);
 	if (!c.diag) {
 		rc = SOMA_ENOMEM;
-		snprintf(sim->err, sizeof(sim->err), "%s: out of memory",
+		snprintf(sim->err, sim->errlen, "%s: out of memory",
 			 sim->path);
 		goto out_free_buf;
 	}
@@ -384,7 +385,7 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	fyp = fy_parser_create(&cfg);
 	if (!fyp || fy_parser_set_string(fyp, text, len)) {
 		rc = SOMA_ENOMEM;
-		snprintf(sim->err, sizeof(sim->err), "%s: out of memory",
+		snprintf(sim->err, sim->errlen, "%s: out of memory",
 			 sim->path);
 		goto out_free_parser;
 	}
@@ -402,7 +403,7 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 			continue;
 		}
 		soma__ynode_pos(&c, fy_document_root(next), &line, &col);
-		snprintf(sim->err, sizeof(sim->err),
+		snprintf(sim->err, sim->errlen,
 			 "%s:%d:%d: a second YAML document: expected one document per model file",
 			 sim->path, line, col);
 		fy_parse_document_destroy(fyp, next);
@@ -412,19 +413,19 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	e = soma__ydiag_error(c.diag, 0);
 	if (!c.fyd || e) {
 		if (e)
-			snprintf(sim->err, sizeof(sim->err),
+			snprintf(sim->err, sim->errlen,
 				 "%s:%d:%d: YAML syntax error: %s", sim->path,
 				 e->line, e->column, e->msg ? e->msg : "");
 		else
-			snprintf(sim->err, sizeof(sim->err),
-				 "%s:1:1: empty model file: expected a mapping with simulation and populations",
-				 sim->path);
+			snprintf(sim->err, sim->errlen,
+				 "%s:1:1: empty %s",
+				 sim->path, sim->empty);
 		rc = SOMA_EPARSE;
 		goto out_free_doc;
 	}
 
 	/* before anything follows aliases: unknown top-level keys, growth */
-	rc = soma__sim_check_top_keys(&c, 1);
+	rc = sim->check_top(&c, 1);
 	if (!rc)
 		rc = check_aliases(&c);
 	if (!rc)
@@ -437,11 +438,11 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	if (fy_document_resolve(c.fyd)) {
 		e = soma__ydiag_error(c.diag, 0);
 		if (e)
-			snprintf(sim->err, sizeof(sim->err),
+			snprintf(sim->err, sim->errlen,
 				 "%s:%d:%d: YAML error: %s", sim->path, e->line,
 				 e->column, e->msg ? e->msg : "cannot resolve aliases");
 		else
-			snprintf(sim->err, sizeof(sim->err),
+			snprintf(sim->err, sim->errlen,
 				 "%s: cannot resolve aliases", sim->path);
 		rc = SOMA_EPARSE;
 		goto out_free_doc;
@@ -455,15 +456,7 @@ static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
 	c.cur_ovr = -1;
 	soma__ypop(&c, 0);
 
-	rc = soma__sim_read_document(&c, sim);
-	if (!rc && !sim->outdir) {
-		sim->outdir = default_outdir(sim->path);
-		if (!sim->outdir) {
-			rc = SOMA_ENOMEM;
-			snprintf(sim->err, sizeof(sim->err), "%s: out of memory",
-				 sim->path);
-		}
-	}
+	rc = sim->read(&c, sim->user);
 
 out_free_doc:
 	if (c.fyd)
@@ -476,6 +469,47 @@ out_free_buf:
 	free(buf);
 	free(c.origin);
 	return rc;
+}
+
+static int sim_check_top(struct soma__yctx *c, int early)
+{
+	return soma__sim_check_top_keys(c, early);
+}
+
+static int sim_read(struct soma__yctx *c, void *user)
+{
+	soma_sim *sim = user;
+	int rc = soma__sim_read_document(c, sim);
+
+	if (!rc && !sim->outdir) {
+		sim->outdir = default_outdir(sim->path);
+		if (!sim->outdir) {
+			rc = SOMA_ENOMEM;
+			snprintf(sim->err, sizeof(sim->err), "%s: out of memory",
+				 sim->path);
+		}
+	}
+	return rc;
+}
+
+static int load(soma_sim *sim, const soma_override *ovr, size_t n_ovr)
+{
+	const struct soma__yfile f = {
+		.path = sim->path,
+		.err = sim->err,
+		.errlen = sizeof(sim->err),
+		.empty = "model file: expected a mapping with simulation and populations",
+		.check_top = sim_check_top,
+		.read = sim_read,
+		.user = sim,
+	};
+
+	return soma__yload(&f, ovr, n_ovr);
+}
+
+char *soma__default_outdir(const char *path)
+{
+	return default_outdir(path);
 }
 
 /* ---- public API ------------------------------------------------------------ */

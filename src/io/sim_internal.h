@@ -50,4 +50,29 @@ int soma__sim_apply_override(struct soma__yctx *c, size_t k);
 /* Expand the YAML merge keys (<<) under @n. */
 int soma__sim_expand_merges(struct soma__yctx *c, struct fy_node *n);
 
+/* A YAML file to read (a model file, an analysis file): its path, where its
+ * message goes, and the reader of its document. */
+struct soma__yfile {
+	const char *path;
+	char *err;
+	size_t errlen;
+	const char *empty;   /* what an empty file should have been, for the
+				message "FILE:1:1: empty ..." */
+	/* check the top-level keys (@early: before merge keys are expanded) */
+	int (*check_top)(struct soma__yctx *c, int early);
+	/* read the checked document (overrides applied, aliases resolved) */
+	int (*read)(struct soma__yctx *c, void *user);
+	void *user;
+};
+
+/* Read @f: its text checked (UTF-8, printable), parsed with libfyaml (one
+ * document), aliases bounded and resolved, merge keys expanded, duplicate
+ * keys refused, overrides applied, then f->read. A status with the message
+ * in f->err. */
+int soma__yload(const struct soma__yfile *f, const soma_override *ovr,
+		size_t n_ovr);
+
+/* out/NAME for a file DIR/NAME.yaml (or .yml), in a new string. */
+char *soma__default_outdir(const char *path);
+
 #endif
