@@ -2,7 +2,9 @@
 # Run `soma run FILE -o OUT --no-plots` on a malformed model file and check
 # that it is rejected as it should be: exit code 2 and a message on stderr
 # containing the text of the file's first line, `# expect: TEXT`. Lines
-# `# set: KEY=VALUE` add `--set KEY=VALUE` to the command line.
+# `# set: KEY=VALUE` add `--set KEY=VALUE` to the command line; a line
+# `# command: analyze phase-plane` (or bifurcation) checks an analysis file
+# with that command instead of `run`.
 #
 #   cmake -DSOMA=path/to/soma -DFILE=bad.yaml -DOUT=dir -P check_bad_file.cmake
 foreach(v SOMA FILE OUT)
@@ -25,8 +27,14 @@ foreach(s IN LISTS sets)
   list(APPEND args --set "${kv}")
 endforeach()
 
+set(command run)
+string(REGEX MATCH "\n# command: ([^\n]*)" cmdline "${text}")
+if(cmdline)
+  separate_arguments(command UNIX_COMMAND "${CMAKE_MATCH_1}")
+endif()
+
 execute_process(
-  COMMAND "${SOMA}" run "${FILE}" -o "${OUT}" --no-plots ${args}
+  COMMAND "${SOMA}" ${command} "${FILE}" -o "${OUT}" --no-plots ${args}
   RESULT_VARIABLE rc
   OUTPUT_VARIABLE out
   ERROR_VARIABLE err)

@@ -10,6 +10,7 @@
 #define SOMA_CLI_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -111,6 +112,50 @@ int cli_plot(struct cli_outputs *out);
  * figure it is a panel of (record.state[].figure), in a new string (NULL when
  * out of memory). Its script is STEM.gp, its figures STEM.png and STEM.svg. */
 char *cli_figure_stem(const struct cli_record *r);
+
+/*
+ * Draw every figure of out->figures (their scripts STEM.gp written in
+ * out->dir) with gnuplot, as cli_plot() does. Returns a CLI_PLOT_* code.
+ */
+int cli_render(struct cli_outputs *out);
+
+/* Pieces of every gnuplot script: the head (comment, output names, size),
+ * the loop over the formats around the plotting commands, and a
+ * single-quoted string. */
+void cli_gp_head(FILE *f, const char *what, const char *stem, int width,
+		 int height);
+void cli_gp_loop_open(FILE *f);
+void cli_gp_loop_close(FILE *f);
+void cli_gp_quoted(FILE *f, const char *s);
+
+/* The manifest of the files a run wrote, in the output directory. */
+#define CLI_MANIFEST ".soma-outputs"
+
+/* Remove the outputs of the previous run into out->dir (the files its
+ * manifest lists). 0 or -1 (message printed). */
+int cli_remove_previous(const struct cli_outputs *out);
+/* Write the manifest listing @n @names / the files of out->written.
+ * 0 or -1 (message printed). */
+int cli_write_manifest_names(const struct cli_outputs *out,
+			     char *const *names, size_t n);
+int cli_write_manifest(const struct cli_outputs *out);
+/* Free what @out holds (not @out). */
+void cli_free_outputs(struct cli_outputs *out);
+/* Catch SIGINT and SIGTERM into cli_signal. */
+void cli_catch_signals(void);
+
+/* What `soma analyze` was asked to do. */
+struct cli_analyze_opts {
+	int kind;                   /* soma_analysis_kind */
+	const char *file;           /* analysis file */
+	const char *out_dir;        /* -o DIR, or NULL */
+	soma_override *overrides;   /* --set */
+	size_t n_overrides;
+	int no_plots;
+};
+
+/* `soma analyze`: returns an exit code. */
+int cli_analyze(const struct cli_analyze_opts *opts);
 
 /* "DIR/NAME" in a new string, or NULL when out of memory. */
 char *cli_path_join(const char *dir, const char *name);

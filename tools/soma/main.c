@@ -21,6 +21,8 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  run MODEL.yaml [OPTIONS]   run a model file; write data, summary and figures\n"
+	"  analyze phase-plane|bifurcation FILE.yaml [OPTIONS]\n"
+	"                             phase-plane or bifurcation analysis of a model\n"
 	"  models [--markdown] [NAME...]\n"
 	"                             describe the built-in models (parameters, units,\n"
 	"                             defaults, valid ranges, sources)\n"
@@ -32,7 +34,8 @@ static const char usage_text[] =
 	"\n"
 	"Exit status: 0 success, 1 the run failed, 2 bad command line or model file,\n"
 	"130 or 143 interrupted (SIGINT, SIGTERM).\n"
-	"The model-file format is described in docs/model-file.md.\n";
+	"The model-file format is described in docs/model-file.md, the analysis\n"
+	"files of `soma analyze` in docs/analysis-file.md.\n";
 
 static const char run_usage_text[] =
 	"Usage: soma run MODEL.yaml [OPTIONS]\n"
@@ -80,6 +83,43 @@ static const char run_usage_text[] =
 	"Exit status: 0 success, 1 the run failed (numerical error, output error,\n"
 	"gnuplot failed), 2 bad command line or model file, 130 interrupted by\n"
 	"SIGINT, 143 by SIGTERM.\n";
+
+static const char analyze_usage_text[] =
+	"Usage: soma analyze phase-plane FILE.yaml [OPTIONS]\n"
+	"       soma analyze bifurcation FILE.yaml [OPTIONS]\n"
+	"\n"
+	"Analyse a built-in model as analysis file FILE.yaml describes it\n"
+	"(docs/analysis-file.md): the model, its parameters and constant inputs\n"
+	"(params), the target variables with their ranges (target_vars) and the\n"
+	"values of the others (fixed_vars).\n"
+	"\n"
+	"phase-plane: nullclines, every fixed point in the box with its type and\n"
+	"eigenvalues (printed as \"Fixed point #1 at s2=..., s1=...\"), the vector\n"
+	"field, trajectories and limit cycles. Writes fixed_points.csv and .json,\n"
+	"nullcline_VAR.csv, vector_field.csv, trajectory_K.csv, limit_cycle_K.csv\n"
+	"and the figure phase_plane.png/.svg beside its script phase_plane.gp.\n"
+	"\n"
+	"bifurcation: fixed points and their stability as one parameter varies\n"
+	"(target_pars; two on a grid), with Hopf and saddle-node points located and\n"
+	"limit-cycle extremes found by simulation; with slow_vars instead, the\n"
+	"fast-slow analysis of a bursting model. Writes bifurcation.csv,\n"
+	"bifurcation_branches.csv, bifurcation_points.csv and .json,\n"
+	"limit_cycles.csv (or bifurcation_map.csv for two parameters),\n"
+	"trajectory_K.csv and the figure bifurcation.png/.svg.\n"
+	"\n"
+	"The output directory works as for `soma run`: files written as NAME.part\n"
+	"and renamed when complete, one writer at a time, the previous outputs\n"
+	"(listed in .soma-outputs) removed first.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output DIR      output directory (default: outputs.dir of the file,\n"
+	"                        else out/NAME for FILE NAME.yaml)\n"
+	"  -s, --set KEY=VALUE   set a value of the file before it is checked, e.g.\n"
+	"                        --set params.I=0.5; may be repeated\n"
+	"      --no-plots        write no gnuplot script and no figure\n"
+	"  -h, --help            show this help and exit\n"
+	"\n"
+	"Exit status: 0 success, 1 the analysis failed, 2 bad command line or file.\n";
 
 static const char models_usage_text[] =
 	"Usage: soma models [--markdown] [NAME...]\n"
@@ -309,6 +349,106 @@ out:
 	return rc;
 }
 
+/* soma analyze phase-plane|bifurcation FILE [OPTIONS] (argv[0] is "analyze") */
+static int cmd_analyze(int argc, char **argv)
+{
+	enum { OPT_NO_PLOTS = 256 };
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "set", required_argument, NULL, 's' },
+		{ "no-plots", no_argument, NULL, OPT_NO_PLOTS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_analyze_opts o = { 0 };
+	struct cli_run_opts ro = { 0 };
+	char **keys = NULL;
+	size_t n_keys = 0;
+	int c, rc = CLI_EXIT_USAGE;
+
+	ro.overrides = calloc((size_t)argc, sizeof(*ro.overrides));
+	keys = calloc((size_t)argc, sizeof(*keys));
+	if (!ro.overrides || !keys) {
+		cli_error("out of memory");
+		rc = CLI_EXIT_FAIL;
+		goto out;
+	}
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:s:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(analyze_usage_text, stdout);
+			rc = CLI_EXIT_OK;
+			goto out;
+		case 'o':
+			if (!optarg[0]) {
+				rc = usage_error("analyze", "-o needs a directory");
+				goto out;
+			}
+			o.out_dir = optarg;
+			break;
+		case 's': {
+			const char *eq = strchr(optarg, '=');
+
+			if (!eq || eq == optarg) {
+				rc = usage_error("analyze", "--set '%s': expected KEY=VALUE, "
+						 "e.g. --set params.I=0.5", optarg);
+				goto out;
+			}
+			keys[n_keys] = strndup(optarg, (size_t)(eq - optarg));
+			if (!keys[n_keys]) {
+				cli_error("out of memory");
+				rc = CLI_EXIT_FAIL;
+				goto out;
+			}
+			add_override(&ro, keys[n_keys++], eq + 1);
+			break;
+		}
+		case OPT_NO_PLOTS:
+			o.no_plots = 1;
+			break;
+		default:
+			rc = bad_option("analyze", c, argv, longopts);
+			goto out;
+		}
+	}
+	if (optind >= argc) {
+		rc = usage_error("analyze", "missing analysis: phase-plane or bifurcation "
+				 "(soma analyze phase-plane FILE.yaml)");
+		goto out;
+	}
+	if (!strcmp(argv[optind], "phase-plane")) {
+		o.kind = SOMA_ANALYSIS_PHASE_PLANE;
+	} else if (!strcmp(argv[optind], "bifurcation")) {
+		o.kind = SOMA_ANALYSIS_BIFURCATION;
+	} else {
+		rc = usage_error("analyze", "unknown analysis '%s': expected phase-plane "
+				 "or bifurcation", argv[optind]);
+		goto out;
+	}
+	if (optind + 1 >= argc) {
+		rc = usage_error("analyze", "missing FILE (soma analyze %s FILE.yaml)",
+				 argv[optind]);
+		goto out;
+	}
+	if (argc - optind > 2) {
+		rc = usage_error("analyze", "one FILE expected, got '%s' and '%s'",
+				 argv[optind + 1], argv[optind + 2]);
+		goto out;
+	}
+	o.file = argv[optind + 1];
+	o.overrides = ro.overrides;
+	o.n_overrides = ro.n_overrides;
+	rc = cli_analyze(&o);
+out:
+	for (size_t i = 0; i < n_keys; i++)
+		free(keys[i]);
+	free(keys);
+	free(ro.overrides);
+	return rc;
+}
+
 /* soma models [--markdown] [NAME...] (argv[0] is "models") */
 static int cmd_models(int argc, char **argv)
 {
@@ -354,6 +494,10 @@ static int cmd_help(int argc, char **argv)
 		fputs(models_usage_text, stdout);
 		return CLI_EXIT_OK;
 	}
+	if (!strcmp(argv[1], "analyze")) {
+		fputs(analyze_usage_text, stdout);
+		return CLI_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "help")) {
 		fputs(usage_text, stdout);
 		return CLI_EXIT_OK;
@@ -382,6 +526,8 @@ static int dispatch(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "models"))
 		return cmd_models(argc - 1, argv + 1);
+	if (!strcmp(cmd, "analyze"))
+		return cmd_analyze(argc - 1, argv + 1);
 	if (!strcmp(cmd, "help"))
 		return cmd_help(argc - 1, argv + 1);
 	if (cmd[0] == '-')

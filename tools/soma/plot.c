@@ -66,7 +66,7 @@ static const char *const formats[] = { "png", "svg" };
 #define N_FORMATS 2
 
 /* Write @s as a single-quoted gnuplot string ('' stands for '). */
-static void put_quoted(FILE *f, const char *s)
+void cli_gp_quoted(FILE *f, const char *s)
 {
 	fputc('\'', f);
 	for (; *s; s++) {
@@ -96,7 +96,7 @@ static char *quoted(const char *s)
 }
 
 /* The head of every script, up to the opening of the loop over formats. */
-static void put_head(FILE *f, const char *what, const char *stem, int width,
+void cli_gp_head(FILE *f, const char *what, const char *stem, int width,
 		     int height)
 {
 	char name[512];
@@ -111,7 +111,7 @@ static void put_head(FILE *f, const char *what, const char *stem, int width,
 	for (int k = 0; k < N_FORMATS; k++) {
 		snprintf(name, sizeof(name), "%s.%s", stem, formats[k]);
 		fprintf(f, "if (!exists(\"%s\")) %s = ", formats[k], formats[k]);
-		put_quoted(f, name);
+		cli_gp_quoted(f, name);
 		fputc('\n', f);
 	}
 	fprintf(f,
@@ -124,7 +124,7 @@ static void put_head(FILE *f, const char *what, const char *stem, int width,
 
 /* Open the loop that draws the figure once per format, into the file named
  * by the variable png or svg. */
-static void put_loop_open(FILE *f)
+void cli_gp_loop_open(FILE *f)
 {
 	fputs("\ndo for [fmt in 'png svg'] {\n"
 	      "\tif (fmt eq 'svg') {\n"
@@ -142,7 +142,7 @@ static void put_loop_open(FILE *f)
 	      "\tset datafile separator ','\n", f);
 }
 
-static void put_loop_close(FILE *f)
+void cli_gp_loop_close(FILE *f)
 {
 	fputs("\tset output\n}\n", f);
 }
@@ -156,7 +156,7 @@ static void put_raster(FILE *f, const struct cli_outputs *out,
 	snprintf(what, sizeof(what),
 		 "Spikes of population %s (raster, top 3/4) and its population "
 		 "rate (bottom 1/4).", r->pop_name);
-	put_head(f, what, stem, 1000, 800);
+	cli_gp_head(f, what, stem, 1000, 800);
 	fprintf(f,
 		"\n# %s: columns t_ms,population,index; population %d is %s\n",
 		r->file, r->population, r->pop_name);
@@ -170,20 +170,20 @@ static void put_raster(FILE *f, const struct cli_outputs *out,
 		r->population, (unsigned)r->pop_size, r->spikes, out->t_end_ms);
 	/* a rate axis with 2 to 5 round tics */
 	fputs("stats ", f);
-	put_quoted(f, out->rates_file);
+	cli_gp_quoted(f, out->rates_file);
 	fputs(" using ", f);
-	put_quoted(f, r->pop_name);
+	cli_gp_quoted(f, r->pop_name);
 	fputs(" nooutput\n"
 	      "rate_max = STATS_max > 0 ? STATS_max : 1.0\n"
 	      "mag = 10.0**floor(log10(rate_max))\n"
 	      "rate_tic = rate_max/mag >= 5 ? 2*mag : (rate_max/mag >= 2 ? mag : mag/2)\n",
 	      f);
 
-	put_loop_open(f);
+	cli_gp_loop_open(f);
 	fputs("\tset multiplot title ", f);
 	snprintf(what, sizeof(what), "Population %s: spikes and population rate",
 		 r->pop_name);
-	put_quoted(f, what);
+	cli_gp_quoted(f, what);
 	fputs("\n"
 	      "\tset lmargin at screen 0.09\n"
 	      "\tset rmargin at screen 0.97\n"
@@ -197,7 +197,7 @@ static void put_raster(FILE *f, const struct cli_outputs *out,
 	      "\tset ylabel 'Neuron index'\n"
 	      "\tif (n_spikes > 0) {\n"
 	      "\t\tplot ", f);
-	put_quoted(f, r->file);
+	cli_gp_quoted(f, r->file);
 	fputs(" using 1:($2 == pop ? $3 : NaN) with points pt 7 ps 0.2 lc rgb '#1f4e9c' notitle\n"
 	      "\t} else {\n"
 	      "\t\tplot NaN notitle # no spike\n"
@@ -212,12 +212,12 @@ static void put_raster(FILE *f, const struct cli_outputs *out,
 	      "\tset ytics 0, rate_tic\n"
 	      "\tset ylabel 'Rate (Hz)'\n"
 	      "\tplot ", f);
-	put_quoted(f, out->rates_file);
+	cli_gp_quoted(f, out->rates_file);
 	fputs(" using 1:", f);
-	put_quoted(f, r->pop_name);
+	cli_gp_quoted(f, r->pop_name);
 	fputs(" with lines lw 1 lc rgb '#b03a2e' notitle\n"
 	      "\tunset multiplot\n", f);
-	put_loop_close(f);
+	cli_gp_loop_close(f);
 }
 
 /* The time course of a recorded state variable. */
@@ -230,7 +230,7 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		 "State variable %s of %u neuron%s of population %s against time.",
 		 r->variable, (unsigned)r->n_neurons,
 		 r->n_neurons == 1 ? "" : "s", r->pop_name);
-	put_head(f, what, stem, 1000, 500);
+	cli_gp_head(f, what, stem, 1000, 500);
 	fprintf(f,
 		"\n# %s: column 1 is t_ms, columns 2 .. n+1 the recorded neurons "
 		"(header: neuron index)\n"
@@ -242,7 +242,7 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		r->file, (unsigned)r->n_neurons, MAX_TRACES, MAX_TRACES,
 		out->t_end_ms);
 
-	put_loop_open(f);
+	cli_gp_loop_open(f);
 	fputs("\tset title ", f);
 	if (r->n_neurons > MAX_TRACES)
 		snprintf(what, sizeof(what),
@@ -253,7 +253,7 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		snprintf(what, sizeof(what), "%s %s: %s",
 			 r->population < -1 ? "Projection" : "Population", r->pop_name,
 			 r->variable);
-	put_quoted(f, what);
+	cli_gp_quoted(f, what);
 	fputs("\n\tset xrange [0:t_end]\n"
 	      "\tset autoscale yfix\n"
 	      "\tset offsets 0, 0, graph 0.05, graph 0.05\n"
@@ -263,22 +263,22 @@ static void put_state(FILE *f, const struct cli_outputs *out,
 		char label[128];
 
 		snprintf(label, sizeof(label), "%s (%s)", r->variable, r->unit);
-		put_quoted(f, label);
+		cli_gp_quoted(f, label);
 	} else {
-		put_quoted(f, r->variable);
+		cli_gp_quoted(f, r->variable);
 	}
 	fputc('\n', f);
 	if (r->n_neurons <= MAX_KEY_ENTRIES && r->n_neurons <= MAX_TRACES) {
 		fputs("\tset key outside right top title ", f);
-		put_quoted(f, r->columns ? r->columns : "neuron");
+		cli_gp_quoted(f, r->columns ? r->columns : "neuron");
 		fputc('\n', f);
 	}
 	else
 		fputs("\tunset key\n", f);
 	fputs("\tplot for [i = 2:n_draw + 1] ", f);
-	put_quoted(f, r->file);
+	cli_gp_quoted(f, r->file);
 	fputs(" using 1:i with lines lw 1 title columnheader(i)\n", f);
-	put_loop_close(f);
+	cli_gp_loop_close(f);
 }
 
 /* Is @r a state recording in grid figure @fig? */
@@ -315,12 +315,12 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 	snprintf(what, sizeof(what),
 		 "Figure %s: %zu panels, one per population, state against time.",
 		 fig, n_panels);
-	put_head(f, what, fig, (int)(cols * 360 > 800 ? cols * 360 : 800),
+	cli_gp_head(f, what, fig, (int)(cols * 360 > 800 ? cols * 360 : 800),
 		 (int)(rows * 240 > 400 ? rows * 240 : 400));
 	fprintf(f, "t_end = %.17g\n", out->t_end_ms);
-	put_loop_open(f);
+	cli_gp_loop_open(f);
 	fprintf(f, "\tset multiplot layout %zu, %zu title ", rows, cols);
-	put_quoted(f, fig);
+	cli_gp_quoted(f, fig);
 	fputs("\n", f);
 	for (size_t i = 0; i < out->n_rec; i++) {
 		const struct cli_record *r = &out->rec[i];
@@ -342,7 +342,7 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 					used += (size_t)snprintf(title + used, sizeof(title) - used,
 								 ", %s", out->rec[k].variable);
 			fputs("\tset title ", f);
-			put_quoted(f, title);
+			cli_gp_quoted(f, title);
 		}
 		fputs("\n\tset xrange [0:t_end]\n"
 		      "\tset autoscale yfix\n"
@@ -354,18 +354,18 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 		fputs("\tset ylabel ", f);
 		if (more) {
 			/* several variables of one unit */
-			put_quoted(f, r->unit ? r->unit : "");
+			cli_gp_quoted(f, r->unit ? r->unit : "");
 		} else if (r->unit && r->unit[0]) {
 			char label[128];
 			snprintf(label, sizeof(label), "%s (%s)", r->variable, r->unit);
-			put_quoted(f, label);
+			cli_gp_quoted(f, label);
 		} else {
-			put_quoted(f, r->variable);
+			cli_gp_quoted(f, r->variable);
 		}
 		fputs("\n", f);
 		if (more || (r->n_neurons > 1 && r->n_neurons <= MAX_KEY_ENTRIES)) {
 			fputs("\tset key top right font ',8' title ", f);
-			put_quoted(f, more ? "" : (r->columns ? r->columns : "neuron"));
+			cli_gp_quoted(f, more ? "" : (r->columns ? r->columns : "neuron"));
 			fputc('\n', f);
 		} else {
 			fputs("\tunset key\n", f);
@@ -380,10 +380,10 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 			n_draw = q->n_neurons < MAX_TRACES ? q->n_neurons : MAX_TRACES;
 			fprintf(f, "%sfor [i = 2:%u] ", sep++ ? ", \\\n\t\t" : "",
 				(unsigned)n_draw + 1);
-			put_quoted(f, q->file);
+			cli_gp_quoted(f, q->file);
 			if (more) {
 				fputs(" using 1:i with lines lw 1 title ", f);
-				put_quoted(f, q->variable);
+				cli_gp_quoted(f, q->variable);
 			} else {
 				fputs(" using 1:i with lines lw 1 title columnheader(i)", f);
 			}
@@ -391,7 +391,7 @@ static void put_grid(FILE *f, const struct cli_outputs *out, const char *fig)
 		fputs("\n", f);
 	}
 	fputs("\tunset multiplot\n", f);
-	put_loop_close(f);
+	cli_gp_loop_close(f);
 }
 
 /* Remove @path if it exists; a failure is reported. */
@@ -744,18 +744,12 @@ char *cli_figure_stem(const struct cli_record *r)
 
 int cli_plot(struct cli_outputs *out)
 {
-	const char *prog = getenv("SOMA_GNUPLOT");
-	pid_t *pids = NULL;
 	size_t i, k;
-	int rc = CLI_PLOT_OK, failed = 0, not_started = 0, stage = 0, err = 0;
+	int rc = CLI_PLOT_OK;
 
-	if (!prog || !prog[0])
-		prog = "gnuplot";
 	out->figures = calloc(out->n_rec ? out->n_rec : 1, sizeof(*out->figures));
-	pids = calloc(out->n_rec ? out->n_rec : 1, sizeof(*pids));
-	if (!out->figures || !pids) {
+	if (!out->figures) {
 		cli_error("out of memory");
-		free(pids);
 		return CLI_PLOT_FAILED;
 	}
 
@@ -789,6 +783,25 @@ int cli_plot(struct cli_outputs *out)
 		out->figures[out->n_figures++].drawn = 0;
 	}
 
+	return cli_render(out);
+out:
+	return rc;
+}
+
+int cli_render(struct cli_outputs *out)
+{
+	const char *prog = getenv("SOMA_GNUPLOT");
+	pid_t *pids;
+	size_t i, k;
+	int rc = CLI_PLOT_OK, failed = 0, not_started = 0, stage = 0, err = 0;
+
+	if (!prog || !prog[0])
+		prog = "gnuplot";
+	pids = calloc(out->n_figures ? out->n_figures : 1, sizeof(*pids));
+	if (!pids) {
+		cli_error("out of memory");
+		return CLI_PLOT_FAILED;
+	}
 	/* the figures, at most MAX_JOBS gnuplot processes at a time */
 	for (i = 0; i < out->n_figures && !cli_signal; i++) {
 		if (i >= MAX_JOBS && pids[i - MAX_JOBS] > 0) {

@@ -43,7 +43,6 @@
 #define FIRST_CHUNK 16
 
 /* The manifest of the files a run wrote, in the output directory. */
-#define MANIFEST ".soma-outputs"
 
 /* The progress bar appears once a run has taken this long, s. */
 #define PROGRESS_DELAY_S 1.0
@@ -125,7 +124,7 @@ static void on_signal(int sig)
 }
 
 /* Catch SIGINT and SIGTERM (unless ignored, as in a background job). */
-static void catch_signals(void)
+void cli_catch_signals(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM };
 	struct sigaction sa, old;
@@ -189,7 +188,7 @@ int cli_note_written(struct cli_outputs *out, const char *name)
 	return 0;
 }
 
-static void free_outputs(struct cli_outputs *out)
+void cli_free_outputs(struct cli_outputs *out)
 {
 	for (size_t i = 0; i < out->n_rec; i++) {
 		free(out->rec[i].pop_name);
@@ -333,10 +332,10 @@ static int own_part_file(const struct cli_outputs *out, const char *name)
  * 0, or -1 when one could not be removed (message printed; the manifest is
  * then kept).
  */
-static int remove_previous(const struct cli_outputs *out)
+int cli_remove_previous(const struct cli_outputs *out)
 {
 	const char *dir = out->dir;
-	char *manifest = cli_path_join(dir, MANIFEST), *line = NULL;
+	char *manifest = cli_path_join(dir, CLI_MANIFEST), *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
 	FILE *f;
@@ -395,10 +394,10 @@ static int remove_previous(const struct cli_outputs *out)
 
 /* Write DIR/.soma-outputs listing @n @names (as .part, then renamed).
  * Returns 0 or -1 (message printed). */
-static int write_manifest_names(const struct cli_outputs *out,
+int cli_write_manifest_names(const struct cli_outputs *out,
 				char *const *names, size_t n)
 {
-	char *path = cli_path_join(out->dir, MANIFEST), *part = NULL;
+	char *path = cli_path_join(out->dir, CLI_MANIFEST), *part = NULL;
 	FILE *f;
 	int rc = -1;
 
@@ -433,9 +432,9 @@ out:
 }
 
 /* The manifest of the files written under their final names. */
-static int write_manifest(const struct cli_outputs *out)
+int cli_write_manifest(const struct cli_outputs *out)
 {
-	return write_manifest_names(out, out->written, out->n_written);
+	return cli_write_manifest_names(out, out->written, out->n_written);
 }
 
 /* Append "@a@b" to @names. Returns 0 or -1 (out of memory). */
@@ -487,7 +486,7 @@ static int write_planned_manifest(const struct cli_outputs *out, int plots)
 	if (add_name(names, &n, "summary.json", "") ||
 	    add_name(names, &n, "summary.json", ".part"))
 		goto nomem;
-	rc = write_manifest_names(out, names, n);
+	rc = cli_write_manifest_names(out, names, n);
 	goto out;
 nomem:
 	cli_error("out of memory");
@@ -636,7 +635,7 @@ int cli_run(const struct cli_run_opts *opts)
 	}
 
 	/* from here on, an interrupt stops the run cleanly */
-	catch_signals();
+	cli_catch_signals();
 	st = soma_network_open_outputs(net, out.dir);
 	if (st != SOMA_OK) {
 		cli_error("%s", soma_network_errmsg(net)[0] ?
@@ -649,7 +648,7 @@ int cli_run(const struct cli_run_opts *opts)
 	}
 	/* after the opening, which locks the directory against a second run
 	 * and writes only NAME.part files */
-	if (remove_previous(&out) || write_planned_manifest(&out, plots))
+	if (cli_remove_previous(&out) || write_planned_manifest(&out, plots))
 		goto out_fail;
 	planned = 1;
 	if (cli_signal) {
@@ -753,16 +752,16 @@ out:
 	 * when it wrote nothing, the planned list goes too (its .part files are
 	 * removed) */
 	if (out.n_written > 0) {
-		if (write_manifest(&out) && rc == CLI_EXIT_OK)
+		if (cli_write_manifest(&out) && rc == CLI_EXIT_OK)
 			rc = CLI_EXIT_FAIL;
 	} else if (planned) {
-		char *m = cli_path_join(out.dir, MANIFEST);
+		char *m = cli_path_join(out.dir, CLI_MANIFEST);
 		if (m)
 			unlink(m);
 		free(m);
 	}
 	free(summary);
-	free_outputs(&out);
+	cli_free_outputs(&out);
 	soma_sim_destroy(sim);
 	return rc;
 }
