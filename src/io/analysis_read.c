@@ -18,24 +18,9 @@ static const char *const top_keys[] = { "model", "params", "target_vars",
 
 int soma__analysis_check_top(struct soma__yctx *c, int early)
 {
-	struct fy_node *root = fy_document_root(c->fyd);
-	struct fy_node_pair *p;
-	void *it = NULL;
-
-	if (!root || soma__yis_null(root))
-		return early ? SOMA_OK :
-			       soma__yerr(c, NULL, NULL, SOMA_EPARSE,
-					  "empty analysis file: expected a mapping with model and target_vars");
-	while (early && fy_node_is_mapping(root) &&
-	       (p = fy_node_mapping_iterate(root, &it))) {
-		const char *k = soma__ytext(PK(p));
-
-		if (k && !strcmp(k, "<<") &&
-		    fy_node_get_style(PK(p)) == FYNS_PLAIN)
-			return SOMA_OK;
-	}
-	return soma__ycheck_map(c, NULL, root, top_keys,
-				"a mapping with model, params, target_vars, fixed_vars, integrator, phase_plane, bifurcation and outputs");
+	return soma__ycheck_top(c, early, top_keys,
+				"a mapping with model, params, target_vars, fixed_vars, integrator, phase_plane, bifurcation and outputs",
+				"analysis file: expected a mapping with model and target_vars");
 }
 
 /* A number in @unit without range (beyond finite). */
@@ -572,37 +557,7 @@ static int read_bifurcation(struct soma__yctx *c, struct fy_node *key,
 static int read_outputs(struct soma__yctx *c, struct fy_node *key,
 			struct fy_node *val, soma_analysis *a)
 {
-	static const char *const keys[] = { "dir", "plots", NULL };
-	struct fy_node_pair *p;
-	size_t old;
-	int rc;
-
-	if (soma__yis_null(val))
-		return SOMA_OK;
-	rc = soma__ycheck_map(c, key, val, keys, "a mapping with dir and plots");
-	if (!rc && (p = soma__yget(val, "dir"))) {
-		const char *dir;
-
-		old = soma__ypush(c, "dir");
-		rc = soma__yscalar(c, PK(p), PV(p), "a directory", &dir);
-		if (!rc && !*dir)
-			rc = soma__yerr(c, PV(p), PK(p), SOMA_EPARSE,
-					"empty directory name");
-		if (!rc) {
-			free(a->outdir);
-			a->outdir = soma__strdup(dir);
-			if (!a->outdir)
-				rc = soma__yerr(c, PV(p), PK(p), SOMA_ENOMEM,
-						"out of memory");
-		}
-		soma__ypop(c, old);
-	}
-	if (!rc && (p = soma__yget(val, "plots"))) {
-		old = soma__ypush(c, "plots");
-		rc = soma__ybool(c, PK(p), PV(p), &a->plots);
-		soma__ypop(c, old);
-	}
-	return rc;
+	return soma__yread_outputs(c, key, val, &a->outdir, &a->plots);
 }
 
 /* Read section @name of the root with @fn, its key on the path. */

@@ -44,6 +44,11 @@ int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim);
  * 0 or SOMA_ENOMEM. */
 int soma__sim_set_figure(soma_sim *sim, int monitor, const char *name);
 
+/* The outputs section {dir, plots} (key path already on @c): *outdir
+ * replaced by a copy of dir, *plots set. 0 or a status with message. */
+int soma__yread_outputs(struct soma__yctx *c, struct fy_node *key,
+			struct fy_node *val, char **outdir, int *plots);
+
 /* Apply override @k of c->ovr to the document. */
 int soma__sim_apply_override(struct soma__yctx *c, size_t k);
 

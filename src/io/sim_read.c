@@ -1433,8 +1433,8 @@ out:
 }
 /* ---- outputs ------------------------------------------------------------- */
 
-static int read_outputs(struct soma__yctx *c, struct fy_node *key,
-			struct fy_node *val, soma_sim *sim)
+int soma__yread_outputs(struct soma__yctx *c, struct fy_node *key,
+			struct fy_node *val, char **outdir, int *plots)
 {
 	static const char *const keys[] = { "dir", "plots", NULL };
 	struct fy_node_pair *p;
@@ -1443,58 +1443,41 @@ static int read_outputs(struct soma__yctx *c, struct fy_node *key,
 
 	if (soma__yis_null(val))
 		return SOMA_OK;
-	old = soma__ypush(c, "outputs");
 	rc = soma__ycheck_map(c, key, val, keys, "a mapping with dir and plots");
 	if (!rc && (p = soma__yget(val, "dir"))) {
-		size_t old2 = soma__ypush(c, "dir");
 		const char *dir;
 
+		old = soma__ypush(c, "dir");
 		rc = soma__yscalar(c, PK(p), PV(p), "a directory", &dir);
 		if (!rc && !*dir)
 			rc = soma__yerr(c, PV(p), PK(p), SOMA_EPARSE,
 					"empty directory name");
 		if (!rc) {
-			free(sim->outdir);
-			sim->outdir = strdup(dir);
-			if (!sim->outdir)
+			free(*outdir);
+			*outdir = strdup(dir);
+			if (!*outdir)
 				rc = soma__yerr(c, PV(p), PK(p), SOMA_ENOMEM,
 						"out of memory");
 		}
-		soma__ypop(c, old2);
+		soma__ypop(c, old);
 	}
 	if (!rc && (p = soma__yget(val, "plots"))) {
-		size_t old2 = soma__ypush(c, "plots");
-
-		rc = soma__ybool(c, PK(p), PV(p), &sim->plots);
-		soma__ypop(c, old2);
+		old = soma__ypush(c, "plots");
+		rc = soma__ybool(c, PK(p), PV(p), plots);
+		soma__ypop(c, old);
 	}
-	soma__ypop(c, old);
 	return rc;
 }
+
 int soma__sim_check_top_keys(struct soma__yctx *c, int early)
 {
 	static const char *const keys[] = { "simulation", "populations",
 					    "projections", "inputs", "record",
 					    "outputs", NULL };
-	struct fy_node *root = fy_document_root(c->fyd);
-	struct fy_node_pair *p;
-	void *it = NULL;
 
-	if (!root || soma__yis_null(root))
-		return early ? SOMA_OK :
-			       soma__yerr(c, NULL, NULL, SOMA_EPARSE,
-					  "empty model file: expected a mapping with simulation and populations");
-	/* merge keys at the top are expanded first, then checked */
-	while (early && fy_node_is_mapping(root) &&
-	       (p = fy_node_mapping_iterate(root, &it))) {
-		const char *k = soma__ytext(PK(p));
-
-		if (k && !strcmp(k, "<<") &&
-		    fy_node_get_style(PK(p)) == FYNS_PLAIN)
-			return SOMA_OK;
-	}
-	return soma__ycheck_map(c, NULL, root, keys,
-				"a mapping with simulation, populations, projections, inputs, record and outputs");
+	return soma__ycheck_top(c, early, keys,
+				"a mapping with simulation, populations, projections, inputs, record and outputs",
+				"model file: expected a mapping with simulation and populations");
 }
 
 int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim)
@@ -1516,7 +1499,11 @@ int soma__sim_read_document(struct soma__yctx *c, soma_sim *sim)
 
 	p = soma__yget(root, "outputs");
 	if (p) {
-		rc = read_outputs(c, PK(p), PV(p), sim);
+		size_t old = soma__ypush(c, "outputs");
+
+		rc = soma__yread_outputs(c, PK(p), PV(p), &sim->outdir,
+					 &sim->plots);
+		soma__ypop(c, old);
 		if (rc)
 			return rc;
 	}

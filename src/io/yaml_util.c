@@ -819,3 +819,26 @@ size_t soma__ydiag_count(struct fy_diag *diag)
 		n++;
 	return n;
 }
+
+int soma__ycheck_top(struct soma__yctx *c, int early, const char *const *keys,
+		     const char *expected, const char *empty)
+{
+	struct fy_node *root = fy_document_root(c->fyd);
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	if (!root || soma__yis_null(root))
+		return early ? SOMA_OK :
+			       soma__yerr(c, NULL, NULL, SOMA_EPARSE, "empty %s",
+					  empty);
+	/* merge keys at the top are expanded first, then checked */
+	while (early && fy_node_is_mapping(root) &&
+	       (p = fy_node_mapping_iterate(root, &it))) {
+		const char *k = soma__ytext(fy_node_pair_key(p));
+
+		if (k && !strcmp(k, "<<") &&
+		    fy_node_get_style(fy_node_pair_key(p)) == FYNS_PLAIN)
+			return SOMA_OK;
+	}
+	return soma__ycheck_map(c, NULL, root, keys, expected);
+}

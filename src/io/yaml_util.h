@@ -115,6 +115,15 @@ int soma__ycheck_map(struct soma__yctx *c, struct fy_node *key,
 		     struct fy_node *val, const char *const *allowed,
 		     const char *expected);
 
+/*
+ * The top of the document must be a mapping of @keys (@expected describes
+ * it); an empty document is refused with "empty @empty". @early: before
+ * merge keys are expanded, so an empty document or one with a merge key at
+ * the top passes (the full check comes later).
+ */
+int soma__ycheck_top(struct soma__yctx *c, int early, const char *const *keys,
+		     const char *expected, const char *empty);
+
 /* Pair @name of mapping @map, or NULL. */
 struct fy_node_pair *soma__yget(struct fy_node *map, const char *name);
 

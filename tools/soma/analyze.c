@@ -312,60 +312,46 @@ static void put_bifurcation(FILE *f, const soma_analysis_info *in,
 	cli_gp_loop_close(f);
 }
 
-/* Write STEM.gp (as .part, renamed). 0 or -1. */
+struct script_ctx {
+	const soma_analysis_info *in;
+	const char *file;
+};
+
+static void put_script(FILE *f, const void *ctx)
+{
+	const struct script_ctx *c = ctx;
+
+	if (c->in->kind == SOMA_ANALYSIS_PHASE_PLANE)
+		put_phase_plane(f, c->in, c->file);
+	else
+		put_bifurcation(f, c->in, c->file);
+}
+
+/* The figure's stem: phase_plane or bifurcation. */
+static const char *figure_stem(const soma_analysis_info *in)
+{
+	return in->kind == SOMA_ANALYSIS_PHASE_PLANE ? "phase_plane" :
+						       "bifurcation";
+}
+
+/* Write STEM.gp and make it the one figure of @out. 0 or -1. */
 static int write_script(struct cli_outputs *out, const soma_analysis_info *in,
 			const char *file)
 {
-	const char *stem = in->kind == SOMA_ANALYSIS_PHASE_PLANE ? "phase_plane" :
-								    "bifurcation";
-	char *name = NULL, *path = NULL, *part = NULL;
-	FILE *f;
-	int rc = -1;
+	struct script_ctx c = { in, file };
+	char name[32];
 
-	if (asprintf(&name, "%s.gp", stem) < 0) {
-		name = NULL;
-		goto oom;
-	}
-	path = cli_path_join(out->dir, name);
-	if (!path || asprintf(&part, "%s.part", path) < 0) {
-		part = NULL;
-		goto oom;
-	}
-	f = fopen(part, "w");
-	if (!f) {
-		cli_error("cannot write %s: %s", part, strerror(errno));
-		goto out;
-	}
-	if (in->kind == SOMA_ANALYSIS_PHASE_PLANE)
-		put_phase_plane(f, in, file);
-	else
-		put_bifurcation(f, in, file);
-	if (ferror(f) | fclose(f)) {
-		cli_error("cannot write %s: %s", part, strerror(errno));
-		unlink(part);
-		goto out;
-	}
-	if (rename(part, path)) {
-		cli_error("cannot rename %s to %s: %s", part, path, strerror(errno));
-		unlink(part);
-		goto out;
-	}
-	if (cli_note_written(out, name))
-		goto out;
+	snprintf(name, sizeof(name), "%s.gp", figure_stem(in));
+	if (cli_write_text(out, name, put_script, &c))
+		return -1;
 	out->figures = calloc(1, sizeof(*out->figures));
-	if (!out->figures || !(out->figures[0].stem = strdup(stem)))
-		goto oom;
+	if (!out->figures || !(out->figures[0].stem = strdup(figure_stem(in)))) {
+		cli_error("out of memory");
+		return -1;
+	}
 	out->figures[0].log_fd = -1;
 	out->n_figures = 1;
-	rc = 0;
-	goto out;
-oom:
-	cli_error("out of memory");
-out:
-	free(part);
-	free(path);
-	free(name);
-	return rc;
+	return 0;
 }
 
 /* Every name the analysis may write, with its .part: the manifest written
@@ -373,8 +359,7 @@ out:
 static int plan(struct cli_outputs *out, const soma_analysis_info *in, int plots)
 {
 	static const char *const ext[] = { ".gp", ".png", ".svg" };
-	const char *stem = in->kind == SOMA_ANALYSIS_PHASE_PLANE ? "phase_plane" :
-								    "bifurcation";
+	const char *stem = figure_stem(in);
 	size_t n = 0, cap = 2 * in->n_files + 6;
 	char **names = calloc(cap, sizeof(char *));
 	int rc = -1;
@@ -487,16 +472,7 @@ int cli_analyze(const struct cli_analyze_opts *opts)
 	       (in->kind == SOMA_ANALYSIS_PHASE_PLANE ? " (figure: phase_plane.png, .svg)" :
 		" (figure: bifurcation.png, .svg)") : "");
 out:
-	if (out.n_written > 0) {
-		if (cli_write_manifest(&out) && rc == CLI_EXIT_OK)
-			rc = CLI_EXIT_FAIL;
-	} else if (planned) {
-		char *m = cli_path_join(out.dir, CLI_MANIFEST);
-
-		if (m)
-			unlink(m);
-		free(m);
-	}
+	rc = cli_finish_manifest(&out, planned, rc);
 	cli_free_outputs(&out);
 	soma_analysis_destroy(a);
 	return rc;

@@ -119,6 +119,12 @@ char *cli_figure_stem(const struct cli_record *r);
  */
 int cli_render(struct cli_outputs *out);
 
+/* Write file @name of out->dir with @put(f, @ctx), as NAME.part renamed when
+ * complete, and note it written. 0 or -1 (message printed; the .part file
+ * removed). */
+int cli_write_text(struct cli_outputs *out, const char *name,
+		   void (*put)(FILE *f, const void *ctx), const void *ctx);
+
 /* Pieces of every gnuplot script: the head (comment, output names, size),
  * the loop over the formats around the plotting commands, and a
  * single-quoted string. */
@@ -139,6 +145,10 @@ int cli_remove_previous(const struct cli_outputs *out);
 int cli_write_manifest_names(const struct cli_outputs *out,
 			     char *const *names, size_t n);
 int cli_write_manifest(const struct cli_outputs *out);
+/* At the end of a command: the manifest of the files written, or, when
+ * none was, no manifest (the planned one removed). Returns @rc, or
+ * CLI_EXIT_FAIL when the manifest could not be written. */
+int cli_finish_manifest(const struct cli_outputs *out, int planned, int rc);
 /* Free what @out holds (not @out). */
 void cli_free_outputs(struct cli_outputs *out);
 /* Catch SIGINT and SIGTERM into cli_signal. */

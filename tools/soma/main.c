@@ -232,13 +232,59 @@ static int print_version(void)
 	return CLI_EXIT_OK;
 }
 
-static int add_override(struct cli_run_opts *o, const char *key,
-			const char *value)
+/* The overrides of a command line: at most one per argument. */
+struct overrides {
+	soma_override *ov;
+	size_t n;
+	char **keys;      /* the KEY parts of --set KEY=VALUE, owned */
+	size_t n_keys;
+};
+
+/* Room for @argc overrides. 0, or -1 when out of memory (printed). */
+static int overrides_init(struct overrides *o, int argc)
 {
-	o->overrides[o->n_overrides].key = key;
-	o->overrides[o->n_overrides].value = value;
-	o->n_overrides++;
+	o->ov = calloc((size_t)argc, sizeof(*o->ov));
+	o->keys = calloc((size_t)argc, sizeof(*o->keys));
+	if (!o->ov || !o->keys) {
+		cli_error("out of memory");
+		return -1;
+	}
 	return 0;
+}
+
+static void overrides_add(struct overrides *o, const char *key,
+			  const char *value)
+{
+	o->ov[o->n].key = key;
+	o->ov[o->n].value = value;
+	o->n++;
+}
+
+/* --set KEY=VALUE of command @cmd (@example shows one). Returns 0 or an exit
+ * code (message printed). */
+static int overrides_set(struct overrides *o, const char *cmd,
+			 const char *arg, const char *example)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		return usage_error(cmd, "--set '%s': expected KEY=VALUE, e.g. "
+				   "--set %s", arg, example);
+	o->keys[o->n_keys] = strndup(arg, (size_t)(eq - arg));
+	if (!o->keys[o->n_keys]) {
+		cli_error("out of memory");
+		return CLI_EXIT_FAIL;
+	}
+	overrides_add(o, o->keys[o->n_keys++], eq + 1);
+	return 0;
+}
+
+static void overrides_free(struct overrides *o)
+{
+	for (size_t i = 0; i < o->n_keys; i++)
+		free(o->keys[i]);
+	free(o->keys);
+	free(o->ov);
 }
 
 /* soma run MODEL.yaml [OPTIONS] (argv[0] is "run") */
@@ -258,15 +304,10 @@ static int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_run_opts o = { 0 };
-	char **keys = NULL;
-	size_t n_keys = 0;
+	struct overrides ov = { 0 };
 	int c, rc = CLI_EXIT_USAGE;
 
-	/* at most one override per argument */
-	o.overrides = calloc((size_t)argc, sizeof(*o.overrides));
-	keys = calloc((size_t)argc, sizeof(*keys));
-	if (!o.overrides || !keys) {
-		cli_error("out of memory");
+	if (overrides_init(&ov, argc)) {
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
@@ -287,31 +328,19 @@ static int cmd_run(int argc, char **argv)
 			o.out_dir = optarg;
 			break;
 		case OPT_DURATION:
-			add_override(&o, "simulation.duration", optarg);
+			overrides_add(&ov, "simulation.duration", optarg);
 			break;
 		case OPT_DT:
-			add_override(&o, "simulation.dt", optarg);
+			overrides_add(&ov, "simulation.dt", optarg);
 			break;
 		case OPT_SEED:
-			add_override(&o, "simulation.seed", optarg);
+			overrides_add(&ov, "simulation.seed", optarg);
 			break;
-		case 's': {
-			const char *eq = strchr(optarg, '=');
-
-			if (!eq || eq == optarg) {
-				rc = usage_error("run", "--set '%s': expected KEY=VALUE, "
-						 "e.g. --set simulation.seed=7", optarg);
+		case 's':
+			rc = overrides_set(&ov, "run", optarg, "simulation.seed=7");
+			if (rc)
 				goto out;
-			}
-			keys[n_keys] = strndup(optarg, (size_t)(eq - optarg));
-			if (!keys[n_keys]) {
-				cli_error("out of memory");
-				rc = CLI_EXIT_FAIL;
-				goto out;
-			}
-			add_override(&o, keys[n_keys++], eq + 1);
 			break;
-		}
 		case OPT_NO_PLOTS:
 			o.no_plots = 1;
 			break;
@@ -340,12 +369,11 @@ static int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	o.model = argv[optind];
+	o.overrides = ov.ov;
+	o.n_overrides = ov.n;
 	rc = cli_run(&o);
 out:
-	for (size_t i = 0; i < n_keys; i++)
-		free(keys[i]);
-	free(keys);
-	free(o.overrides);
+	overrides_free(&ov);
 	return rc;
 }
 
@@ -361,15 +389,10 @@ static int cmd_analyze(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_analyze_opts o = { 0 };
-	struct cli_run_opts ro = { 0 };
-	char **keys = NULL;
-	size_t n_keys = 0;
+	struct overrides ov = { 0 };
 	int c, rc = CLI_EXIT_USAGE;
 
-	ro.overrides = calloc((size_t)argc, sizeof(*ro.overrides));
-	keys = calloc((size_t)argc, sizeof(*keys));
-	if (!ro.overrides || !keys) {
-		cli_error("out of memory");
+	if (overrides_init(&ov, argc)) {
 		rc = CLI_EXIT_FAIL;
 		goto out;
 	}
@@ -388,23 +411,11 @@ static int cmd_analyze(int argc, char **argv)
 			}
 			o.out_dir = optarg;
 			break;
-		case 's': {
-			const char *eq = strchr(optarg, '=');
-
-			if (!eq || eq == optarg) {
-				rc = usage_error("analyze", "--set '%s': expected KEY=VALUE, "
-						 "e.g. --set params.I=0.5", optarg);
+		case 's':
+			rc = overrides_set(&ov, "analyze", optarg, "params.I=0.5");
+			if (rc)
 				goto out;
-			}
-			keys[n_keys] = strndup(optarg, (size_t)(eq - optarg));
-			if (!keys[n_keys]) {
-				cli_error("out of memory");
-				rc = CLI_EXIT_FAIL;
-				goto out;
-			}
-			add_override(&ro, keys[n_keys++], eq + 1);
 			break;
-		}
 		case OPT_NO_PLOTS:
 			o.no_plots = 1;
 			break;
@@ -438,14 +449,11 @@ static int cmd_analyze(int argc, char **argv)
 		goto out;
 	}
 	o.file = argv[optind + 1];
-	o.overrides = ro.overrides;
-	o.n_overrides = ro.n_overrides;
+	o.overrides = ov.ov;
+	o.n_overrides = ov.n;
 	rc = cli_analyze(&o);
 out:
-	for (size_t i = 0; i < n_keys; i++)
-		free(keys[i]);
-	free(keys);
-	free(ro.overrides);
+	overrides_free(&ov);
 	return rc;
 }
 

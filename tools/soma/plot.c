@@ -401,35 +401,24 @@ static void remove_file(const char *path)
 		cli_error("cannot remove %s: %s", path, strerror(errno));
 }
 
-/* Write script STEM.gp in out->dir, as STEM.gp.part renamed when complete.
- * Returns 0 or -1 (message printed). */
-static int write_script(struct cli_outputs *out, const struct cli_record *r,
-			const char *stem)
+int cli_write_text(struct cli_outputs *out, const char *name,
+		   void (*put)(FILE *f, const void *ctx), const void *ctx)
 {
-	char *name = NULL, *path = NULL, *part = NULL;
+	char *path = cli_path_join(out->dir, name), *part = NULL;
 	FILE *f;
 	int rc = -1;
 
-	if (asprintf(&name, "%s.gp", stem) < 0) {
-		name = NULL;
-		goto oom;
-	}
-	path = cli_path_join(out->dir, name);
 	if (!path || asprintf(&part, "%s.part", path) < 0) {
 		part = NULL;
-		goto oom;
+		cli_error("out of memory");
+		goto out;
 	}
 	f = fopen(part, "w");
 	if (!f) {
 		cli_error("cannot write %s: %s", part, strerror(errno));
 		goto out;
 	}
-	if (r->kind == SOMA_MONITOR_SPIKES)
-		put_raster(f, out, r, stem);
-	else if (r->figure)
-		put_grid(f, out, r->figure);
-	else
-		put_state(f, out, r, stem);
+	put(f, ctx);
 	if (ferror(f) | fclose(f)) {
 		cli_error("cannot write %s: %s", part, strerror(errno));
 		remove_file(part);
@@ -441,12 +430,44 @@ static int write_script(struct cli_outputs *out, const struct cli_record *r,
 		goto out;
 	}
 	rc = cli_note_written(out, name);
-	goto out;
-oom:
-	cli_error("out of memory");
 out:
 	free(part);
 	free(path);
+	return rc;
+}
+
+struct script_ctx {
+	const struct cli_outputs *out;
+	const struct cli_record *r;
+	const char *stem;
+};
+
+static void put_script(FILE *f, const void *ctx)
+{
+	const struct script_ctx *c = ctx;
+
+	if (c->r->kind == SOMA_MONITOR_SPIKES)
+		put_raster(f, c->out, c->r, c->stem);
+	else if (c->r->figure)
+		put_grid(f, c->out, c->r->figure);
+	else
+		put_state(f, c->out, c->r, c->stem);
+}
+
+/* Write script STEM.gp in out->dir, as STEM.gp.part renamed when complete.
+ * Returns 0 or -1 (message printed). */
+static int write_script(struct cli_outputs *out, const struct cli_record *r,
+			const char *stem)
+{
+	struct script_ctx c = { out, r, stem };
+	char *name = NULL;
+	int rc;
+
+	if (asprintf(&name, "%s.gp", stem) < 0) {
+		cli_error("out of memory");
+		return -1;
+	}
+	rc = cli_write_text(out, name, put_script, &c);
 	free(name);
 	return rc;
 }

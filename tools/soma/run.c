@@ -437,6 +437,21 @@ int cli_write_manifest(const struct cli_outputs *out)
 	return cli_write_manifest_names(out, out->written, out->n_written);
 }
 
+int cli_finish_manifest(const struct cli_outputs *out, int planned, int rc)
+{
+	if (out->n_written > 0) {
+		if (cli_write_manifest(out) && rc == CLI_EXIT_OK)
+			rc = CLI_EXIT_FAIL;
+	} else if (planned) {
+		char *m = cli_path_join(out->dir, CLI_MANIFEST);
+
+		if (m)
+			unlink(m);
+		free(m);
+	}
+	return rc;
+}
+
 /* Append "@a@b" to @names. Returns 0 or -1 (out of memory). */
 static int add_name(char **names, size_t *n, const char *a, const char *b)
 {
@@ -751,15 +766,7 @@ out:
 	/* what this run wrote, for the next run into the directory to remove;
 	 * when it wrote nothing, the planned list goes too (its .part files are
 	 * removed) */
-	if (out.n_written > 0) {
-		if (cli_write_manifest(&out) && rc == CLI_EXIT_OK)
-			rc = CLI_EXIT_FAIL;
-	} else if (planned) {
-		char *m = cli_path_join(out.dir, CLI_MANIFEST);
-		if (m)
-			unlink(m);
-		free(m);
-	}
+	rc = cli_finish_manifest(&out, planned, rc);
 	free(summary);
 	cli_free_outputs(&out);
 	soma_sim_destroy(sim);
