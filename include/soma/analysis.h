@@ -39,6 +39,7 @@
 #ifndef SOMA_ANALYSIS_H
 #define SOMA_ANALYSIS_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "soma/integrator.h"
@@ -97,6 +98,14 @@ const char *soma_system_errmsg(const soma_system *s);
 
 /** Number of variables. */
 size_t soma_system_n_vars(const soma_system *s);
+
+/**
+ * Let a long computation on @p s be interrupted: fixed-point searches,
+ * trajectories, limit-cycle searches and bifurcation sweeps poll *@p flag
+ * (e.g. set by a signal handler; NULL: never) and, once it is non-zero,
+ * stop and return SOMA_ECANCELED.
+ */
+void soma_system_set_interrupt(soma_system *s, const volatile sig_atomic_t *flag);
 
 /** Name and unit of variable @p k ("" when dimensionless), or NULL. */
 const char *soma_system_var_name(const soma_system *s, size_t k);
@@ -483,6 +492,7 @@ typedef struct soma_analysis_info {
 	const soma_bifurcation *bifurcation;
 	const char *par_name[2];            /**< swept names (second NULL) */
 	const char *par_unit[2];
+	double par_from[2], par_to[2];      /**< the swept ranges */
 	int fast_slow;                      /**< the swept name is a variable */
 	/* every data file soma_analysis_write() writes */
 	const char *const *files;
@@ -513,8 +523,14 @@ const char *soma_analysis_output_dir(const soma_analysis *a);
 /** outputs.plots (default 1). */
 int soma_analysis_plots(const soma_analysis *a);
 
-/** Compute everything the file asks for. @return SOMA_OK or the status of
- *  the failing computation, with a message. */
+/** Let soma_analysis_run() be interrupted by *@p flag becoming non-zero
+ *  (soma_system_set_interrupt()). */
+void soma_analysis_set_interrupt(soma_analysis *a,
+				 const volatile sig_atomic_t *flag);
+
+/** Compute everything the file asks for. @return SOMA_OK, SOMA_ECANCELED
+ *  (interrupted), or the status of the failing computation, with a
+ *  message. */
 int soma_analysis_run(soma_analysis *a);
 
 /** What soma_analysis_run() found, or NULL before it succeeded. */

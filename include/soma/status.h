@@ -29,7 +29,8 @@ extern "C" {
 	X(EPARSE, -8, "model file error")                                    \
 	X(EUNIT, -9, "unit of the wrong dimension or unknown unit")          \
 	X(ENUMERIC, -10, "numerical failure (NaN or infinity in the state)") \
-	X(ENOTSUP, -11, "not supported")
+	X(ENOTSUP, -11, "not supported")                                     \
+	X(ECANCELED, -12, "interrupted by the caller")
 
 /** Status codes. */
 typedef enum soma_status {

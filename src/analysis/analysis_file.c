@@ -151,8 +151,11 @@ static int fail(soma_analysis *a, int rc, const char *what)
 {
 	const char *m = soma_system_errmsg(a->sys);
 
-	snprintf(a->err, sizeof(a->err), "%s: %s: %s", a->path, what,
-		 m && m[0] ? m : soma_strerror(rc));
+	if (m && m[0])
+		snprintf(a->err, sizeof(a->err), "%s: %s", a->path, m);
+	else
+		snprintf(a->err, sizeof(a->err), "%s: %s: %s", a->path, what,
+			 soma_strerror(rc));
 	return rc;
 }
 
@@ -227,8 +230,11 @@ static int run_trajectories(soma_analysis *a, const soma_box *held)
 	if (!a->traj_rows || !a->traj_n)
 		return SOMA_ENOMEM;
 	for (size_t i = 0; i < a->n_traj; i++) {
+		soma_flow_opts fo = a->flow;
+
+		fo.every = a->traj[i].every;
 		rc = soma_trajectory(a->sys, held, a->traj[i].y0,
-				     a->traj[i].duration, &a->flow,
+				     a->traj[i].duration, &fo,
 				     &a->traj_rows[i], &a->traj_n[i]);
 		if (rc && rc != SOMA_ENUMERIC)
 			return rc;
@@ -262,8 +268,13 @@ static int run_phase_plane(soma_analysis *a)
 	} else {
 		a->nullclines = 0;
 	}
+	if (a->box.n == 1)
+		a->vector_field = 1; /* the phase line's figure is f(x) */
 	if (a->vector_field) {
-		rc = soma_vector_field(a->sys, &a->box, a->vf_res, &a->vf, &a->n_vf);
+		/* a phase line draws f(x) as a curve: finer than arrows */
+		rc = soma_vector_field(a->sys, &a->box,
+				       a->vf_res || a->box.n > 1 ? a->vf_res : 400,
+				       &a->vf, &a->n_vf);
 		if (rc)
 			return fail(a, rc, "vector field");
 		if ((rc = add_file(a, "vector_field.csv")))
@@ -323,6 +334,13 @@ static int run_bifurcation(soma_analysis *a)
 	return SOMA_OK;
 }
 
+void soma_analysis_set_interrupt(soma_analysis *a,
+				 const volatile sig_atomic_t *flag)
+{
+	if (a && a->sys)
+		soma_system_set_interrupt(a->sys, flag);
+}
+
 int soma_analysis_run(soma_analysis *a)
 {
 	int rc;
@@ -355,6 +373,8 @@ int soma_analysis_run(soma_analysis *a)
 		a->info.par_name[k] = a->par_name[k];
 		a->info.par_unit[k] = a->par_name[k] ?
 			soma_system_unit(a->sys, a->par_name[k]) : NULL;
+		a->info.par_from[k] = a->bif.par[k].from;
+		a->info.par_to[k] = a->bif.par[k].to;
 	}
 	a->info.fast_slow = a->fast_slow;
 	a->info.files = (const char *const *)a->files;
@@ -688,10 +708,13 @@ static void write_map(FILE *f, const soma_analysis *a)
 	fprintf(f, "%s,%s,fixed_points,stable\n", a->par_name[0], a->par_name[1]);
 	for (unsigned r = 0; r < n0; r++) {
 		for (unsigned q = 0; q < n1; q++) {
-			double p0 = a->bif.par[0].from + (a->bif.par[0].to -
-				    a->bif.par[0].from) * r / (n0 - 1);
-			double p1 = a->bif.par[1].from + (a->bif.par[1].to -
-				    a->bif.par[1].from) * q / (n1 - 1);
+			/* the sweep's values: the last is `to` itself */
+			double p0 = r + 1 == n0 ? a->bif.par[0].to :
+				    a->bif.par[0].from + (a->bif.par[0].to -
+				    a->bif.par[0].from) * (double)r / (double)(n0 - 1);
+			double p1 = q + 1 == n1 ? a->bif.par[1].to :
+				    a->bif.par[1].from + (a->bif.par[1].to -
+				    a->bif.par[1].from) * (double)q / (double)(n1 - 1);
 			int nfp = 0, nst = 0;
 
 			while (i < b->n_points && b->points[i].p[0] == p0 &&
@@ -776,6 +799,8 @@ int soma_analysis_write(soma_analysis *a, const char *dir, size_t *written)
 		if (!path || asprintf(&part, "%s.part", path) < 0) {
 			free(path);
 			snprintf(a->err, sizeof(a->err), "out of memory");
+			if (written)
+				*written = done;
 			return SOMA_ENOMEM;
 		}
 		f = fopen(part, "w");

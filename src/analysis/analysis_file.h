@@ -14,6 +14,7 @@
 struct soma__an_traj {
 	double y0[SOMA__SYS_MAX_VARS]; /* start: every variable */
 	double duration;               /* ms */
+	unsigned every;                /* keep every k-th step (0: 1) */
 };
 
 struct soma_analysis {

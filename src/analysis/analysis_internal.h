@@ -19,6 +19,9 @@ struct soma_system {
 	char **var_unit;          /* user system: n_var units (NULL: "") */
 	char **par_unit;          /* user system: n_par units (NULL: "") */
 	double *y;                /* n_var: values (fixed values, start) */
+	unsigned char *y_set;     /* n_var: set by soma_system_set(); else a
+				     state whose initial value is a parameter
+				     (V = V_rest) follows that parameter */
 	double *par;              /* n_par */
 	double *in;               /* n_in: constant input of each channel */
 	soma_system_fn f;         /* user system */
@@ -30,8 +33,18 @@ struct soma_system {
 	double g0;
 	int32_t ref0;
 	const double *inp[8];     /* pop inputs for a block of one */
+	const volatile sig_atomic_t *stop; /* soma_system_set_interrupt() */
 	char err[SOMA__ERRLEN];
 };
+
+/* Has the caller asked the computation on @s to stop? */
+static inline int soma__sys_stopped(const soma_system *s)
+{
+	return s->stop && *s->stop;
+}
+
+/* SOMA_ECANCELED with its message. */
+int soma__sys_cancelled(soma_system *s);
 
 /* Record a failure on @s and return @status. */
 int soma__sys_err(soma_system *s, int status, const char *fmt, ...)

@@ -442,7 +442,8 @@ static int link_value(struct bif *b, const size_t *start, unsigned i,
 			if (d <= 0.02)
 				pairs[np++] = (struct pair){ d, x, y };
 		}
-	qsort(pairs, np, sizeof(*pairs), pair_cmp);
+	if (np > 1)
+		qsort(pairs, np, sizeof(*pairs), pair_cmp);
 	for (size_t k = 0; k < np; k++) {
 		soma_bif_point *c = &pt[c0 + pairs[k].b];
 
@@ -699,6 +700,10 @@ static int run_one(struct bif *b, const soma_bif_opts *opts,
 		size_t nfp = 0;
 
 		start[v] = b->res->n_points;
+		if (soma__sys_stopped(b->s)) {
+			rc = soma__sys_cancelled(b->s);
+			goto out;
+		}
 		if ((rc = set_p(b, p)))
 			goto out;
 		if (v == 0)
@@ -730,6 +735,10 @@ static int run_one(struct bif *b, const soma_bif_opts *opts,
 		for (unsigned v = 0; v < sw->points; v++) {
 			double p = sweep_value(sw, v);
 
+			if (soma__sys_stopped(b->s)) {
+				rc = soma__sys_cancelled(b->s);
+				goto out;
+			}
 			if ((rc = set_p(b, p)))
 				goto out;
 			if ((rc = cycles_at(b, &co, p, start[v], start[v + 1])))
@@ -756,6 +765,8 @@ static int run_two(struct bif *b, const soma_bif_opts *opts)
 			soma_fixed_point *fps = NULL;
 			size_t nfp = 0;
 
+			if (soma__sys_stopped(b->s))
+				return soma__sys_cancelled(b->s);
 			if ((rc = soma_system_set(b->s, s1->name, p1)))
 				return rc;
 			rc = soma_fixed_points(b->s, b->box, &opts->fp, &fps, &nfp);

@@ -152,6 +152,11 @@ int soma_trajectory(soma_system *s, const soma_box *box, const double *y0,
 	for (size_t i = 1; i <= n_steps; i++) {
 		double step = i < n_steps ? o.dt : duration - (double)(i - 1) * o.dt;
 
+		if (i % 4096 == 0 && soma__sys_stopped(s)) {
+			rc = soma__sys_cancelled(s);
+			break;
+		}
+
 		memcpy(last, fl.y, s->n_var * sizeof(double));
 		if (flow_step(&fl, step)) {
 			const char *why = soma__ode_work_why(fl.work);
@@ -491,12 +496,21 @@ int soma_limit_cycle_find(soma_system *s, const soma_box *box, const double *y0,
 		rc = soma__sys_err(s, SOMA_ENOMEM, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n_trans; i++)
+	for (size_t i = 0; i < n_trans; i++) {
+		if (i % 4096 == 0 && soma__sys_stopped(s)) {
+			rc = soma__sys_cancelled(s);
+			goto out;
+		}
 		if (flow_step(&fl, o.flow.dt))
 			goto out;       /* not finite: no cycle */
+	}
 	r.t0 = 0;
 	next_check = 256;
 	for (size_t i = 0; i <= n_look; i++) {
+		if (i % 4096 == 0 && soma__sys_stopped(s)) {
+			rc = soma__sys_cancelled(s);
+			goto out;
+		}
 		if (i > 0 && flow_step(&fl, o.flow.dt))
 			goto out;
 		if (lc_outside(&r, fl.y))

@@ -50,9 +50,10 @@ int soma_system_from_model(const soma_model *m, soma_system **out)
 	s->n_par = m->n_params;
 	s->n_in = soma_model_input_count(m);
 	s->y = calloc(s->n_var, sizeof(double));
+	s->y_set = calloc(s->n_var, 1);
 	s->par = calloc(s->n_par ? s->n_par : 1, sizeof(double));
 	s->in = calloc(s->n_in ? s->n_in : 1, sizeof(double));
-	if (!s->y || !s->par || !s->in) {
+	if (!s->y || !s->y_set || !s->par || !s->in) {
 		soma_system_destroy(s);
 		return SOMA_ENOMEM;
 	}
@@ -111,13 +112,14 @@ int soma_system_new(size_t n_var, const char *const *var_names, size_t n_par,
 	s->f = f;
 	s->ctx = ctx;
 	s->y = calloc(n_var, sizeof(double));
+	s->y_set = calloc(n_var, 1);
 	s->par = calloc(n_par ? n_par : 1, sizeof(double));
 	s->in = calloc(1, sizeof(double));
 	s->var_name = calloc(n_var, sizeof(char *));
 	s->var_unit = calloc(n_var, sizeof(char *));
 	s->par_name = calloc(n_par ? n_par : 1, sizeof(char *));
 	s->par_unit = calloc(n_par ? n_par : 1, sizeof(char *));
-	if (!s->y || !s->par || !s->in || !s->var_name || !s->var_unit ||
+	if (!s->y || !s->y_set || !s->par || !s->in || !s->var_name || !s->var_unit ||
 	    !s->par_name || !s->par_unit)
 		goto nomem;
 	for (size_t k = 0; k < n_var; k++)
@@ -153,9 +155,21 @@ void soma_system_destroy(soma_system *s)
 	free(s->par_name);
 	free(s->par_unit);
 	free(s->y);
+	free(s->y_set);
 	free(s->par);
 	free(s->in);
 	free(s);
+}
+
+void soma_system_set_interrupt(soma_system *s, const volatile sig_atomic_t *flag)
+{
+	if (s)
+		s->stop = flag;
+}
+
+int soma__sys_cancelled(soma_system *s)
+{
+	return soma__sys_err(s, SOMA_ECANCELED, "interrupted");
 }
 
 const char *soma_system_errmsg(const soma_system *s)
@@ -296,6 +310,7 @@ int soma_system_set(soma_system *s, const char *name, double value)
 	switch (where) {
 	case 0:
 		s->y[i] = value;
+		s->y_set[i] = 1;
 		break;
 	case 1:
 		if (s->model && !soma_var_in_range(&s->model->params[i], value))
@@ -307,6 +322,13 @@ int soma_system_set(soma_system *s, const char *name, double value)
 		if (s->par[i] != value)
 			s->prepared = s->model ? 0 : 1;
 		s->par[i] = value;
+		/* V = V_rest: a state not set itself follows its parameter */
+		for (size_t k = 0; s->model && k < s->n_var; k++) {
+			const char *dp = s->model->state[k].def_param;
+
+			if (!s->y_set[k] && dp && !strcmp(dp, name))
+				s->y[k] = value;
+		}
 		break;
 	default:
 		s->in[i] = value;

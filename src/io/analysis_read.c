@@ -308,7 +308,7 @@ static int read_num(struct soma__yctx *c, struct fy_node *map, const char *name,
 }
 
 static int read_fp_opts(struct soma__yctx *c, struct fy_node *parent,
-			soma_fp_opts *fp)
+			soma_fp_opts *fp, size_t n_dim)
 {
 	static const char *const keys[] = { "grid", "tol", NULL };
 	struct fy_node_pair *p = soma__yget(parent, "fixed_points");
@@ -319,9 +319,15 @@ static int read_fp_opts(struct soma__yctx *c, struct fy_node *parent,
 		return SOMA_OK;
 	old = soma__ypush(c, "fixed_points");
 	rc = soma__ycheck_map(c, PK(p), PV(p), keys, "a mapping with grid and tol");
-	if (!rc)
-		rc = read_uint(c, PV(p), "grid", 2, 100000,
-			       "starting points per variable", &fp->grid);
+	if (!rc) {
+		/* at most 10^6 starting points in all */
+		double lim = floor(pow(1e6, 1.0 / (double)(n_dim ? n_dim : 1)) + 1e-9);
+
+		rc = read_uint(c, PV(p), "grid", 2, (uint64_t)lim,
+			       n_dim <= 1 ? "starting points (at most 10^6)" :
+			       "starting points per variable (at most 10^6 in all)",
+			       &fp->grid);
+	}
 	if (!rc)
 		rc = read_num(c, PV(p), "tol", "", 1e-15, 1e-2, &fp->tol);
 	soma__ypop(c, old);
@@ -357,10 +363,39 @@ static int read_cycle_opts(struct soma__yctx *c, struct fy_node *parent,
 	return rc;
 }
 
+/* A phase-plane trajectory starts in the plane: the other variables are
+ * held at their fixed_vars values (a start may repeat them, as the seed's
+ * does). */
+static int only_targets(struct soma__yctx *c, struct fy_node *map,
+			soma_analysis *a, const double *y0)
+{
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	while ((p = fy_node_mapping_iterate(map, &it))) {
+		int k = soma_system_var_index(a->sys, soma__ytext(PK(p)));
+		int target = 0;
+
+		for (size_t j = 0; j < a->box.n; j++)
+			target |= a->box.var[j] == k;
+		if (!target && y0[k] != a->sys->y[k]) {
+			size_t old = soma__ypush(c, soma__ytext(PK(p)));
+			int rc = soma__yerr(c, PV(p), PK(p), SOMA_EPARSE,
+					    "%s = %g: '%s' is not a target variable; in the phase plane it is held at its fixed_vars value %g",
+					    soma__ytext(PK(p)), y0[k], soma__ytext(PK(p)),
+					    a->sys->y[k]);
+
+			soma__ypop(c, old);
+			return rc;
+		}
+	}
+	return SOMA_OK;
+}
+
 static int read_trajectories(struct soma__yctx *c, struct fy_node *parent,
 			     soma_analysis *a)
 {
-	static const char *const keys[] = { "start", "duration", NULL };
+	static const char *const keys[] = { "start", "duration", "every", NULL };
 	struct fy_node_pair *p = soma__yget(parent, "trajectories");
 	char buf[64];
 	size_t old, n;
@@ -395,13 +430,30 @@ static int read_trajectories(struct soma__yctx *c, struct fy_node *parent,
 			size_t old3 = soma__ypush(c, "start");
 
 			rc = read_var_values(c, PK(q), PV(q), a, t->y0);
+			if (!rc && a->kind == SOMA_ANALYSIS_PHASE_PLANE)
+				rc = only_targets(c, PV(q), a, t->y0);
+			soma__ypop(c, old3);
+		}
+		if (!rc && (q = soma__yget(it, "duration"))) {
+			soma_var_info v = { "duration", "ms", 0, 0, 1e9,
+					    SOMA_VAR_MIN_OPEN, NULL, NULL };
+			size_t old3 = soma__ypush(c, "duration");
+
+			rc = soma__ynumber(c, PK(q), PV(q), &v, &t->duration);
 			soma__ypop(c, old3);
 		}
 		if (!rc)
-			rc = read_num(c, it, "duration", "ms", 0, 1e9, &t->duration);
-		if (!rc && !(t->duration > 0))
-			rc = soma__yerr(c, it, PK(p), SOMA_ERANGE,
-					"duration must be above 0 ms");
+			rc = read_uint(c, it, "every", 1, UINT32_MAX,
+				       "steps between the rows written", &t->every);
+		if (!rc) {
+			double dt = a->flow.dt > 0 ? a->flow.dt : 0.01;
+			double rows = t->duration / dt / (t->every ? t->every : 1);
+
+			if (rows > 1e7)
+				rc = soma__yerr(c, it, PK(p), SOMA_ERANGE,
+						"%.3g ms at dt %g ms would keep %.3g rows (at most 10^7): raise every or dt",
+						t->duration, dt, rows);
+		}
 		soma__ypop(c, old2);
 	}
 out:
@@ -436,7 +488,7 @@ static int read_phase_plane(struct soma__yctx *c, struct fy_node *key,
 		soma__ypop(c, old);
 	}
 	if (!rc)
-		rc = read_fp_opts(c, val, &a->fp);
+		rc = read_fp_opts(c, val, &a->fp, a->box.n);
 	if (!rc && (p = soma__yget(val, "vector_field"))) {
 		old = soma__ypush(c, "vector_field");
 		rc = bool_or_map(c, PK(p), PV(p), grid_keys,
@@ -512,6 +564,47 @@ static int read_sweeps(struct soma__yctx *c, struct fy_node *key,
 	return rc;
 }
 
+/* Every value of the sweep (the grid of two) must be one the model takes:
+ * its prepare may refuse combinations (V_reset >= V_th). Refused here,
+ * with the file position, rather than half-way through the run. */
+static int check_sweeps(struct soma__yctx *c, struct fy_node *map,
+			soma_analysis *a)
+{
+	const soma_sweep *sw = a->bif.par;
+	unsigned n0 = sw[0].points ? sw[0].points : 200;
+	unsigned n1 = sw[1].name ? (sw[1].points ? sw[1].points : 200) : 1;
+	double orig[2] = { 0, 0 }, x[2];
+	int rc = SOMA_OK;
+
+	for (int k = 0; k < 2 && sw[k].name; k++)
+		soma_system_get(a->sys, sw[k].name, &orig[k]);
+	for (unsigned i = 0; i < n0 && !rc; i++) {
+		x[0] = sw[0].from + (sw[0].to - sw[0].from) * i / (n0 - 1);
+		soma_system_set(a->sys, sw[0].name, x[0]);
+		for (unsigned j = 0; j < n1 && !rc; j++) {
+			if (sw[1].name) {
+				x[1] = sw[1].from + (sw[1].to - sw[1].from) * j /
+				       (n1 - 1);
+				soma_system_set(a->sys, sw[1].name, x[1]);
+			}
+			if (soma__sys_ready(a->sys)) {
+				struct fy_node_pair *p = soma__yget(map, sw[0].name);
+				size_t o1 = soma__ypush(c, "target_pars");
+				size_t o2 = soma__ypush(c, sw[0].name);
+
+				rc = soma__yerr(c, PV(p), PK(p), SOMA_ERANGE,
+						"the model refuses the value %g of the sweep: %s",
+						x[0], soma_system_errmsg(a->sys));
+				soma__ypop(c, o2);
+				soma__ypop(c, o1);
+			}
+		}
+	}
+	for (int k = 0; k < 2 && sw[k].name; k++)
+		soma_system_set(a->sys, sw[k].name, orig[k]);
+	return rc;
+}
+
 static int read_bifurcation(struct soma__yctx *c, struct fy_node *key,
 			    struct fy_node *val, soma_analysis *a)
 {
@@ -541,8 +634,15 @@ static int read_bifurcation(struct soma__yctx *c, struct fy_node *key,
 		rc = read_uint(c, val, "points", 2, 100000,
 			       "values per parameter", &a->bif.par[0].points);
 	a->bif.par[1].points = a->bif.par[0].points;
+	if (!rc && a->bif.par[1].name && a->bif.par[0].points > 1000)
+		rc = soma__yerr(c, PV(soma__yget(val, "points")), NULL,
+				SOMA_ERANGE,
+				"%u values per parameter on a grid of two: at most 1000",
+				a->bif.par[0].points);
+	if (!rc && !a->fast_slow)
+		rc = check_sweeps(c, PV(p ? p : q), a);
 	if (!rc)
-		rc = read_fp_opts(c, val, &a->bif.fp);
+		rc = read_fp_opts(c, val, &a->bif.fp, a->box.n);
 	if (!rc)
 		rc = read_cycle_opts(c, val, "cycles", &a->bif.cycles, &a->bif.cycle);
 	if (!rc && a->bif.cycles && a->bif.par[1].name)

@@ -404,7 +404,7 @@ int soma__yload(const struct soma__yfile *sim, const soma_override *ovr,
 		}
 		soma__ynode_pos(&c, fy_document_root(next), &line, &col);
 		snprintf(sim->err, sim->errlen,
-			 "%s:%d:%d: a second YAML document: expected one document per model file",
+			 "%s:%d:%d: a second YAML document: expected one document per file",
 			 sim->path, line, col);
 		fy_parse_document_destroy(fyp, next);
 		rc = SOMA_EPARSE;

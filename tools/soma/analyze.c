@@ -56,12 +56,14 @@ static const char *traj_colour(size_t i)
 static void print_point(const soma_analysis_info *in, const double *x)
 {
 	for (size_t k = 0; k < in->box.n; k++)
-		printf("%s%s=%.12g", k ? ", " : "", vname(in, k), x[k]);
+		printf("%s%s=%.12g%s%s", k ? ", " : "", vname(in, k), x[k],
+		       vunit(in, k)[0] ? " " : "", vunit(in, k));
 }
 
 static void print_phase_plane(const soma_analysis_info *in)
 {
-	printf("plot nullcline ...\n");
+	if (in->nullclines)
+		printf("plot nullcline ...\n");
 	printf("plot fixed point ...\n");
 	for (size_t i = 0; i < in->n_fixed_points; i++) {
 		const soma_fixed_point *fp = &in->fixed_points[i];
@@ -87,8 +89,9 @@ static void print_phase_plane(const soma_analysis_info *in)
 
 		printf("Limit cycle #%zu: period %.6g ms", i + 1, lc->period);
 		for (size_t k = 0; k < in->box.n; k++)
-			printf(", %s in [%.6g, %.6g]", vname(in, k), lc->min[k],
-			       lc->max[k]);
+			printf(", %s in [%.6g, %.6g]%s%s", vname(in, k), lc->min[k],
+			       lc->max[k], vunit(in, k)[0] ? " " : "",
+			       vunit(in, k));
 		printf("\n");
 	}
 }
@@ -134,13 +137,18 @@ static void print_bifurcation(const soma_analysis_info *in)
 static void put_fixed_points(FILE *f, const soma_analysis_info *in,
 			     const char *xcol, const char *ycol, int stable_col)
 {
-	fprintf(f, ", \\\n\t     'fixed_points.csv' using %s:(column(%d) == 1 ? %s : NaN) "
-		"with points pt 7 ps 1.6 lc rgb 'black' title 'stable fixed point'",
-		xcol, stable_col, ycol);
-	fprintf(f, ", \\\n\t     'fixed_points.csv' using %s:(column(%d) == 0 ? %s : NaN) "
-		"with points pt 6 ps 1.6 lw 2 lc rgb 'black' title 'unstable fixed point'",
-		xcol, stable_col, ycol);
-	(void)in;
+	size_t n_stable = 0;
+
+	for (size_t i = 0; i < in->n_fixed_points; i++)
+		n_stable += in->fixed_points[i].stable != 0;
+	if (n_stable)
+		fprintf(f, ", \\\n\t     'fixed_points.csv' using %s:(column(%d) == 1 ? %s : NaN) "
+			"with points pt 7 ps 1.6 lc rgb 'black' title 'stable fixed point'",
+			xcol, stable_col, ycol);
+	if (n_stable < in->n_fixed_points)
+		fprintf(f, ", \\\n\t     'fixed_points.csv' using %s:(column(%d) == 0 ? %s : NaN) "
+			"with points pt 6 ps 1.6 lw 2 lc rgb 'black' title 'unstable fixed point'",
+			xcol, stable_col, ycol);
 }
 
 static void put_phase_plane(FILE *f, const soma_analysis_info *in,
@@ -178,8 +186,8 @@ static void put_phase_plane(FILE *f, const soma_analysis_info *in,
 	if (!two) {
 		char d[160];
 
-		snprintf(d, sizeof(d), "d%s/dt (%s%s1/ms)", vname(in, 0),
-			 vunit(in, 0), vunit(in, 0)[0] ? " " : "");
+		snprintf(d, sizeof(d), "d%s/dt (%s/ms)", vname(in, 0),
+			 vunit(in, 0)[0] ? vunit(in, 0) : "1");
 		fputs("\tset ylabel ", f);
 		cli_gp_quoted(f, d);
 		fputs("\n\tset xzeroaxis lt -1\n", f);
@@ -245,7 +253,10 @@ static void put_bifurcation(FILE *f, const soma_analysis_info *in,
 		cli_gp_quoted(f, pl);
 		fputs("\n\tset ylabel ", f);
 		cli_gp_quoted(f, ql);
-		fputs("\n\tset autoscale xfix\n\tset autoscale yfix\n\tset palette maxcolors 6 defined (0 '#ffffff', 1 '#c6dbef', 2 '#6baed6', 3 '#2171b5', 4 '#08306b', 5 '#000000')\n"
+		fprintf(f, "\n\tset xrange [%.17g:%.17g]\n\tset yrange [%.17g:%.17g]\n",
+			in->par_from[0], in->par_to[0], in->par_from[1],
+			in->par_to[1]);
+		fputs("\tset palette maxcolors 6 defined (0 '#ffffff', 1 '#c6dbef', 2 '#6baed6', 3 '#2171b5', 4 '#08306b', 5 '#000000')\n"
 		      "\tset cbrange [-0.5:5.5]\n\tset cbtics 1\n"
 		      "\tset title 'number of fixed points'\n"
 		      "\tplot 'bifurcation_map.csv' using 1:2:3 with image notitle\n"
@@ -266,8 +277,9 @@ static void put_bifurcation(FILE *f, const soma_analysis_info *in,
 	snprintf(title, sizeof(title), "%s: %s", soma_system_model(in->system)->name,
 		 file);
 	cli_gp_quoted(f, title);
-	fputs("\n\tset key outside right top\n\tset grid\n\tset autoscale xfix\n"
-	      "\tset offsets 0, 0, graph 0.05, graph 0.05\n", f);
+	fprintf(f, "\n\tset key outside right top\n\tset grid\n"
+		"\tset xrange [%.17g:%.17g]\n", fmin(in->par_from[0], in->par_to[0]),
+		fmax(in->par_from[0], in->par_to[0]));
 	for (size_t k = 0; k < n; k++) {
 		int col = 2 + (int)k, scol = 2 + (int)n;
 
@@ -276,6 +288,8 @@ static void put_bifurcation(FILE *f, const soma_analysis_info *in,
 		cli_gp_quoted(f, pl);
 		fputs("\n\tset ylabel ", f);
 		cli_gp_quoted(f, yl);
+		fprintf(f, "\n\tset yrange [%.17g:%.17g]", in->box.lo[k],
+			in->box.hi[k]);
 		fprintf(f, "\n\tplot 'bifurcation_branches.csv' using 1:(column(%d) == 1 ? column(%d) : NaN) "
 			"with lines lw 2.5 dt 1 lc rgb 'black' title 'stable', \\\n"
 			"\t     'bifurcation_branches.csv' using 1:(column(%d) == 0 ? column(%d) : NaN) "
@@ -414,24 +428,29 @@ int cli_analyze(const struct cli_analyze_opts *opts)
 	}
 	plots = !opts->no_plots && soma_analysis_plots(a);
 
-	cli_catch_signals();
-	st = soma_analysis_run(a);
-	if (st != SOMA_OK) {
-		cli_error("%s", soma_analysis_errmsg(a));
-		goto out;
-	}
-	if (cli_signal) {
-		cli_error("interrupted: no output written");
-		rc = 128 + cli_signal;
-		goto out;
-	}
-	in = soma_analysis_get_info(a);
+	/* the directory first: locked against a second writer, its previous
+	 * outputs removed, before the work (as soma run does) */
 	st = soma_analysis_open_dir(a, out.dir);
 	if (st != SOMA_OK) {
 		cli_error("%s", soma_analysis_errmsg(a));
 		goto out;
 	}
-	if (cli_remove_previous(&out) || plan(&out, in, plots))
+	if (cli_remove_previous(&out))
+		goto out;
+	cli_catch_signals();
+	soma_analysis_set_interrupt(a, &cli_signal);
+	st = soma_analysis_run(a);
+	if (cli_signal || st == SOMA_ECANCELED) {
+		cli_error("interrupted: no output written");
+		rc = 128 + (cli_signal ? cli_signal : SIGINT);
+		goto out;
+	}
+	if (st != SOMA_OK) {
+		cli_error("%s", soma_analysis_errmsg(a));
+		goto out;
+	}
+	in = soma_analysis_get_info(a);
+	if (plan(&out, in, plots))
 		goto out;
 	planned = 1;
 	st = soma_analysis_write(a, out.dir, &written);
