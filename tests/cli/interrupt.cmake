@@ -56,3 +56,20 @@ endif()
 expect_no_glob("${dir}" "*.png" "*.svg" "*.part" ".*.part")
 set(kept summary.json spikes.csv rates.csv E.V.csv raster_E.gp raster_I.gp E.V.gp)
 expect_manifest("${dir}" ${kept})
+
+# ---- soma analyze: a long bifurcation sweep stops at once --------------------------
+# The FitzHugh-Nagumo diagram with 20000 values and limit cycles takes
+# minutes; SIGTERM after 2 s must stop it within a few seconds, leaving no
+# data file.
+set(dir "${WORK}/analyze")
+soma_interrupt(SIGNAL TERM AFTER 2 FOREGROUND
+               ARGS analyze bifurcation "${SRC}/examples/analysis/fitzhugh_nagumo_current.yaml"
+                    -o "${dir}" --set bifurcation.points=20000 --no-plots)
+if(NOT RC EQUAL 143)
+  fail("soma analyze, SIGTERM: exit code ${RC}, expected 143\n--- stderr:\n${ERR}")
+endif()
+expect_match("${ERR}" "soma: interrupted" "soma analyze, SIGTERM: message")
+if(ELAPSED GREATER 6)
+  fail("soma analyze, SIGTERM: took ${ELAPSED} s to stop")
+endif()
+expect_no_glob("${dir}" "*.part" "*.csv" "*.json" ".soma-outputs")
