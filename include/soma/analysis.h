@@ -172,7 +172,10 @@ typedef struct soma_box {
  * or centre (T = 0), T^2 = 4D star (Jacobian a multiple of the identity)
  * or degenerate node; D = 0 (a zero eigenvalue) a line of fixed points,
  * stable or unstable by the sign of T, and uniform motion when T = 0 too.
- * "=" holds within a relative tolerance of 1e-7 of the Jacobian's size. In
+ * "=" holds within 1e-7 relative to the sum of the terms compared (|ad| +
+ * |bc| for D, T^2 + 4|ad| + 4|bc| for T^2 - 4D, |a| + |d| for T, with
+ * J = [a b; c d]), which does not depend on the variables' units; above
+ * 2-D, within 1e-7 of the largest eigenvalue's modulus. In
  * 1-D: f' < 0 stable point, f' > 0 unstable point, f' = 0 semi-stable
  * (saddle-node). Above 2-D: stable node or focus (all real parts < 0; focus
  * if there is a complex pair), unstable node or focus (all > 0), saddle or
@@ -234,8 +237,15 @@ typedef struct soma_fp_opts {
 	unsigned grid;  /**< starting points per target variable: default 2000
 			     in 1-D, 40 in 2-D, max(4, 8000^(1/n)) above */
 	double tol;     /**< accept a root when every |f_k| <= tol * scale_k,
-			     scale_k the largest |f_k| over the grid (default
-			     1e-10) */
+			     scale_k the largest |f_k| over the grid, and
+			     (2-D and above) <= tol * the local scale of f_k:
+			     its slope across the box at the root plus its
+			     curvature over one grid step (default 1e-10). In
+			     1-D, near each local minimum of |f| on the grid
+			     the extremum of f is found: two roots when f
+			     changes sign there, one tangent root
+			     (saddle-node) when they would be closer than
+			     1e-6 of the box */
 } soma_fp_opts;
 
 /**

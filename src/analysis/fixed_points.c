@@ -5,6 +5,14 @@
  * from the nullcline crossings above), their Jacobian (gsl_deriv_central)
  * and their classification (gsl_eigen_nonsymm).
  *
+ * A root is kept when its residual is below the tolerance both of the
+ * global scale of f (its largest value on the grid) and of a local one
+ * (local_ok(): f's slope across the box and its curvature over a grid
+ * step at the point), so that a box where f is huge near one edge lets no
+ * slow point through. In 1-D, every local minimum of |f| on the grid is
+ * searched for the extremum of f (extremum_1d()), which gives a tangent
+ * root or a pair of close roots whatever the grid.
+ *
  * GSL's default error handler aborts: every GSL routine here is called so
  * that it cannot raise an error (brackets checked first, function values
  * always finite, with failures reported through a flag instead).
@@ -117,29 +125,35 @@ static int eigenvalues(size_t n, const double *jac, double ev[][2])
 	return rc;
 }
 
-static soma_fp_type classify_2d(const double *j, double size)
+/*
+ * The tolerances of "=" are relative to sums of the terms compared, which
+ * do not change with the variables' units (y -> S y maps J to S J S^-1: the
+ * diagonal, a d, b c, T, D and the discriminant stay).
+ */
+static soma_fp_type classify_2d(const double *j)
 {
-	const double eps = 1e-7 * size, eps2 = 1e-7 * size * size;
-	const double T = j[0] + j[3], D = j[0] * j[3] - j[1] * j[2];
-	const double disc = T * T - 4.0 * D;
+	const double a = j[0], b = j[1], c = j[2], d = j[3];
+	const double T = a + d, D = a * d - b * c;
+	const double disc = T * T - 4.0 * D, diag = fabs(a) + fabs(d);
+	const double eps = 1e-7;
 	const int st = T < 0;
 
-	if (fabs(D) <= eps2) {
-		if (fabs(T) <= eps)
+	if (fabs(D) <= eps * (fabs(a * d) + fabs(b * c))) {
+		if (fabs(T) <= eps * diag)
 			return SOMA_FP_UNIFORM_MOTION;
 		return st ? SOMA_FP_STABLE_LINE : SOMA_FP_UNSTABLE_LINE;
 	}
 	if (D < 0)
 		return SOMA_FP_SADDLE;
-	if (fabs(disc) <= eps2) {
-		if (fabs(j[1]) <= eps && fabs(j[2]) <= eps &&
-		    fabs(j[0] - j[3]) <= eps)
+	if (fabs(disc) <= eps * (T * T + 4.0 * fabs(a * d) + 4.0 * fabs(b * c))) {
+		if (fabs(b) <= eps * diag && fabs(c) <= eps * diag &&
+		    fabs(a - d) <= eps * diag)
 			return st ? SOMA_FP_STABLE_STAR : SOMA_FP_UNSTABLE_STAR;
 		return st ? SOMA_FP_STABLE_DEGENERATE : SOMA_FP_UNSTABLE_DEGENERATE;
 	}
 	if (disc > 0)
 		return st ? SOMA_FP_STABLE_NODE : SOMA_FP_UNSTABLE_NODE;
-	if (fabs(T) <= eps)
+	if (fabs(T) <= eps * diag)
 		return SOMA_FP_CENTRE;
 	return st ? SOMA_FP_STABLE_FOCUS : SOMA_FP_UNSTABLE_FOCUS;
 }
@@ -151,11 +165,9 @@ int soma_classify(size_t n, const double *jac, double *eig_re, double *eig_im)
 
 	if (n == 0 || n > MAXD || !jac)
 		return -1;
-	for (size_t k = 0; k < n * n; k++) {
+	for (size_t k = 0; k < n * n; k++)
 		if (!isfinite(jac[k]))
 			return -1;
-		size = fmax(size, fabs(jac[k]));
-	}
 	if (eigenvalues(n, jac, ev))
 		return -1;
 	for (size_t k = 0; k < n; k++) {
@@ -168,7 +180,10 @@ int soma_classify(size_t n, const double *jac, double *eig_re, double *eig_im)
 		return jac[0] < 0 ? SOMA_FP_STABLE_POINT :
 		       jac[0] > 0 ? SOMA_FP_UNSTABLE_POINT : SOMA_FP_SADDLE_NODE;
 	if (n == 2)
-		return classify_2d(jac, size);
+		return classify_2d(jac);
+	/* relative to the largest eigenvalue: the same in any units */
+	for (size_t k = 0; k < n; k++)
+		size = fmax(size, hypot(ev[k][0], ev[k][1]));
 	eps = 1e-7 * size;
 	for (size_t k = 0; k < n; k++) {
 		if (fabs(ev[k][0]) <= eps)
@@ -308,6 +323,7 @@ struct search {
 	size_t n;
 	double lo[MAXD], w[MAXD], scale[MAXD];
 	double tol;
+	double g;     /* n-D: the grid step, in scaled coordinates */
 	int fail;
 	/* 1-D */
 	size_t comp;
@@ -445,30 +461,100 @@ static int brent_1d(struct search *c, gsl_root_fsolver *rs, double a, double b)
 	return SOMA_OK;
 }
 
-/* A tangent root near grid node u_m of [a, b]: the minimum of sign * F. */
-static int tangent_1d(struct search *c, gsl_min_fminimizer *ms, double a,
-		      double m, double b, double sign)
+/* sign * F at u (1-D), or 0 with c->fail set */
+static double f1_at(struct search *c, double u, double sign, int *bad)
 {
-	gsl_function F = { f1_u, c };
-	double um, v;
+	double v;
 
 	c->fail = 0;
 	c->sign = sign;
-	if (gsl_min_fminimizer_set(ms, &F, m, a, b) != GSL_SUCCESS || c->fail)
+	v = f1_u(u, c);
+	*bad = c->fail;
+	return v;
+}
+
+/*
+ * Around grid node m, a local minimum of |F| on the grid (F of sign @sign
+ * at a, m and b): the extremum e of F in [a, b] (Brent's minimiser on
+ * sign * F). With k = |F''(e)| / 2 (from the change of F between e and the
+ * ends of the bracket), e is a tangent root when |F(e)| <= k d^2, d half the
+ * distance at which two roots merge (1e-6 of the box): a shift of F by
+ * F(e) either way would leave roots closer than that; or when |F(e)| <=
+ * tol times the change of F over the bracket (about |F''| times the grid
+ * step squared, a local scale). Otherwise, when F(e) has the other sign,
+ * the two roots on either side of e are solved by Brent's method. Both
+ * tests are local: f's largest value on the grid plays no part.
+ */
+static int extremum_1d(struct search *c, gsl_min_fminimizer *ms,
+		       gsl_root_fsolver *rs, double a, double m, double b,
+		       double sign)
+{
+	gsl_function F = { f1_u, c };
+	double fa, fb, fm, e, fe, loc, k2, cand[3];
+	int bad, rc;
+
+	fa = f1_at(c, a, sign, &bad);
+	if (bad)
+		return SOMA_OK;
+	fb = f1_at(c, b, sign, &bad);
+	if (bad)
+		return SOMA_OK;
+	/* a start strictly below both ends (GSL requires it): the node, or
+	 * the middle of one of its two cells (a minimum halfway between two
+	 * nodes leaves them equal) */
+	cand[0] = m;
+	cand[1] = 0.5 * (a + m);
+	cand[2] = 0.5 * (m + b);
+	fm = INFINITY;
+	e = m;
+	for (int k = 0; k < 3; k++) {
+		double v = f1_at(c, cand[k], sign, &bad);
+
+		if (!bad && v < fm) {
+			fm = v;
+			e = cand[k];
+		}
+	}
+	if (!(fm < fa && fm < fb))
+		return SOMA_OK;
+	c->fail = 0;
+	c->sign = sign;
+	if (gsl_min_fminimizer_set_with_values(ms, &F, e, fm, a, fa, b, fb) !=
+	    GSL_SUCCESS)
 		return SOMA_OK;
 	for (int it = 0; it < 100; it++) {
 		if (gsl_min_fminimizer_iterate(ms) != GSL_SUCCESS || c->fail)
 			return SOMA_OK;
 		if (gsl_min_test_interval(gsl_min_fminimizer_x_lower(ms),
-					  gsl_min_fminimizer_x_upper(ms), 1e-12,
+					  gsl_min_fminimizer_x_upper(ms), 1e-13,
 					  0) != GSL_CONTINUE)
 			break;
 	}
-	um = gsl_min_fminimizer_x_minimum(ms);
-	v = fabs(f1_u(um, c));
-	if (!c->fail && v <= c->tol && inside(c, &um))
-		return add_root(c, &um, v, 1);
-	return SOMA_OK;
+	e = gsl_min_fminimizer_x_minimum(ms);
+	fe = f1_at(c, e, sign, &bad); /* sign * F(e) */
+	if (bad || !inside(c, &e))
+		return SOMA_OK;
+	loc = fmax(fa - fe, fb - fe); /* > 0: fe <= fm < fa, fb */
+	k2 = fmax((fa - fe) / ((e - a) * (e - a)),
+		  (fb - fe) / ((b - e) * (b - e)));
+	if (fabs(fe) <= c->tol * loc || fabs(fe) <= k2 * 0.25e-12)
+		return add_root(c, &e, fabs(fe), 1);
+	if (fe >= 0)
+		return SOMA_OK;
+	/* two roots, one on each side of e */
+	rc = brent_1d(c, rs, a, e);
+	if (!rc)
+		rc = brent_1d(c, rs, e, b);
+	return rc;
+}
+
+/* Whether interior grid node i is 0 or of the other sign than both its
+ * neighbours, which have the same sign (a root pair or a tangent root
+ * within two grid steps). */
+static int dip(const double *F, const unsigned char *ok, size_t N, size_t i)
+{
+	return i > 0 && i + 1 < N && ok[i - 1] && ok[i] && ok[i + 1] &&
+	       F[i - 1] * F[i + 1] > 0 && F[i - 1] * F[i] <= 0;
 }
 
 static int search_1d(struct search *c, unsigned grid)
@@ -500,17 +586,28 @@ static int search_1d(struct search *c, unsigned grid)
 	for (size_t i = 0; i < N && !rc; i++) {
 		if (!ok[i])
 			continue;
+		if (dip(F, ok, N, i)) {
+			/* F at node i is 0 or of the other sign than at both
+			 * neighbours: two roots, or one tangent root, around
+			 * the extremum in [u_i-1, u_i+1] */
+			rc = extremum_1d(c, ms, rs, u[i - 1], u[i], u[i + 1],
+					 F[i - 1] > 0 ? 1.0 : -1.0);
+			continue;
+		}
 		if (F[i] == 0.0) {
 			rc = add_root(c, &u[i], 0.0, 0);
 			continue;
 		}
-		if (i + 1 < N && ok[i + 1] && F[i] * F[i + 1] < 0)
+		if (i + 1 < N && ok[i + 1] && F[i] * F[i + 1] < 0 &&
+		    !dip(F, ok, N, i + 1))
 			rc = brent_1d(c, rs, u[i], u[i + 1]);
+		/* a local minimum of |F| without a sign change (<= on the
+		 * left: a minimum between two equal nodes counts once) */
 		if (!rc && i > 0 && i + 1 < N && ok[i - 1] && ok[i + 1] &&
 		    F[i - 1] * F[i] > 0 && F[i] * F[i + 1] > 0 &&
-		    fabs(F[i]) < fabs(F[i - 1]) && fabs(F[i]) < fabs(F[i + 1]))
-			rc = tangent_1d(c, ms, u[i - 1], u[i], u[i + 1],
-					F[i] > 0 ? 1.0 : -1.0);
+		    fabs(F[i]) <= fabs(F[i - 1]) && fabs(F[i]) < fabs(F[i + 1]))
+			rc = extremum_1d(c, ms, rs, u[i - 1], u[i], u[i + 1],
+					 F[i] > 0 ? 1.0 : -1.0);
 	}
 out:
 	gsl_min_fminimizer_free(ms);
@@ -547,8 +644,8 @@ static void newton_polish(struct search *c, double *u, double *res,
 {
 	size_t n = c->n;
 
-	for (int it = 0; it < 6 && *res > 0; it++) {
-		double F[MAXD], Fp[MAXD], Fm[MAXD], v[MAXD], r;
+	for (int it = 0; it < 10 && *res > 0; it++) {
+		double F[MAXD], Fp[MAXD], Fm[MAXD], v[MAXD], wt[MAXD], r, r0;
 		int sgn, bad = 0;
 
 		if (eval_u(c, u, F))
@@ -569,6 +666,16 @@ static void newton_polish(struct search *c, double *u, double *res,
 		for (size_t i = 0; i < n * n; i++)
 			if (!isfinite(J->data[i]))
 				return;
+		/* the residual weighted by each row's slope, so that a
+		 * component whose global scale is huge still counts */
+		r0 = 0.0;
+		for (size_t i = 0; i < n; i++) {
+			wt[i] = 0.0;
+			for (size_t j = 0; j < n; j++)
+				wt[i] += fabs(gsl_matrix_get(J, i, j));
+			wt[i] = wt[i] > 0 ? 1.0 / wt[i] : 1.0;
+			r0 = fmax(r0, fabs(F[i]) * wt[i]);
+		}
 		gsl_linalg_LU_decomp(J, perm, &sgn);
 		for (size_t i = 0; i < n; i++)
 			if (!(fabs(gsl_matrix_get(J, i, i)) > 1e-300))
@@ -580,12 +687,57 @@ static void newton_polish(struct search *c, double *u, double *res,
 			v[i] = u[i] - gsl_vector_get(dx, i);
 		if (eval_u(c, v, F))
 			return;
-		r = maxabs(F, n);
-		if (!(r < *res))
+		r = 0.0;
+		for (size_t i = 0; i < n; i++)
+			r = fmax(r, fabs(F[i]) * wt[i]);
+		if (!(r < r0))
 			return;
 		memcpy(u, v, n * sizeof(double));
-		*res = r;
+		*res = maxabs(F, n);
 	}
+}
+
+/*
+ * Whether u is a root to the tolerance of a local scale: every
+ * |F_k(u)| <= tol * L_k, L_k = sum_j |dF_k/du_j| (the change of f_k across
+ * the box at the slope there) + |F_k(u + g e_j) - 2 F_k(u) + F_k(u - g e_j)|
+ * (its curvature over a grid step, for tangent roots where the slope
+ * vanishes). The global scale of F (the largest |f_k| on the grid) alone
+ * lets points far from any root through in a box where f is huge near an
+ * edge.
+ */
+static int local_ok(struct search *c, const double *u, const double *F)
+{
+	const double eta = 1e-6;
+	double L[MAXD] = { 0 };
+	size_t n = c->n;
+
+	for (size_t j = 0; j < n; j++) {
+		double v[MAXD], Fp[MAXD], Fm[MAXD], Gp[MAXD], Gm[MAXD];
+		int p, m, gp, gm;
+
+		memcpy(v, u, n * sizeof(double));
+		v[j] = u[j] + eta;
+		p = !eval_u(c, v, Fp);
+		v[j] = u[j] - eta;
+		m = !eval_u(c, v, Fm);
+		v[j] = u[j] + c->g;
+		gp = !eval_u(c, v, Gp);
+		v[j] = u[j] - c->g;
+		gm = !eval_u(c, v, Gm);
+		for (size_t k = 0; k < n; k++) {
+			if (p && m)
+				L[k] += fabs(Fp[k] - Fm[k]) / (2 * eta);
+			else if (p || m)
+				L[k] += fabs((p ? Fp[k] : Fm[k]) - F[k]) / eta;
+			if (gp && gm)
+				L[k] += fabs(Gp[k] - 2 * F[k] + Gm[k]);
+		}
+	}
+	for (size_t k = 0; k < n; k++)
+		if (!(fabs(F[k]) <= c->tol * L[k]))
+			return 0;
+	return 1;
 }
 
 struct hyb {
@@ -625,7 +777,8 @@ static int hyb_solve(struct search *c, struct hyb *h, const double *u0)
 	res = maxabs(F, n);
 	if (res > 1e-3 * c->tol)
 		newton_polish(c, u, &res, h->J, h->perm, h->b, h->dx);
-	if (res <= c->tol && inside(c, u))
+	if (res <= c->tol && inside(c, u) && !eval_u(c, u, F) &&
+	    local_ok(c, u, F))
 		return add_root(c, u, res, 0);
 	return SOMA_OK;
 }
@@ -686,7 +839,8 @@ static int crossing_starts(struct search *c, struct hyb *h, unsigned grid)
 				for (int d = 0; d < 2; d++)
 					seg[k][i].p[e][d] = (seg[k][i].p[e][d] - c->lo[d]) /
 							    c->w[d];
-	qsort(seg[1], ns[1], sizeof(seg[1][0]), seg_cell_cmp);
+	if (ns[1] > 1)
+		qsort(seg[1], ns[1], sizeof(seg[1][0]), seg_cell_cmp);
 	for (size_t i = 0; i < ns[0] && !rc; i++) {
 		size_t lo = 0, hi = ns[1];
 
@@ -728,6 +882,7 @@ static int search_nd(struct search *c, unsigned grid)
 		G = (size_t)fmax(4.0, floor(pow(8000.0, 1.0 / (double)n) + 1e-9));
 	if (G < 2)
 		G = 2;
+	c->g = 1.0 / (double)(G - 1);
 	for (size_t k = 0; k < n; k++) {
 		if (total > 100000000 / G)
 			return soma__sys_err(c->s, SOMA_EINVAL,

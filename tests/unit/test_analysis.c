@@ -1204,6 +1204,287 @@ static void test_errors(void **state)
 	soma_bifurcation_free(NULL);
 }
 
+/* ---- 9. robust acceptance: wide boxes, tangent roots in 1-D ------------- */
+
+/* HH-like gating: dy/dt = alpha(x) (1 - y) - beta(x) y with beta =
+ * 0.1 exp(-x/100) (5e7 at x = -2000: |f_y| is huge at that edge of the
+ * box), and dx/dt = (10 - x - 100 y^4) / 10. The fixed point: y = y_inf(x),
+ * x + 100 y_inf(x)^4 = 10, whose left side increases with x: one root. */
+static double wide_alpha(double x)
+{
+	return 0.1 / (1 + exp(-x / 20));
+}
+
+static double wide_beta(double x)
+{
+	return 0.1 * exp(-x / 100);
+}
+
+static int wide_gate(void *ctx, const double *y, const double *p, double *d)
+{
+	(void)ctx;
+	(void)p;
+	d[0] = (10 - y[0] - 100 * pow(y[1], 4)) / 10;
+	d[1] = wide_alpha(y[0]) * (1 - y[1]) - wide_beta(y[0]) * y[1];
+	return 0;
+}
+
+/* HH (m, h held) with n = n_inf(V): C dV/dt as a function of V alone. */
+struct hh_par {
+	double E_Na, g_Na, E_K, g_K, E_L, g_L, C, m, h;
+};
+
+static double hh_ninf(double V)
+{
+	const double an = 0.01 * (V + 55) / (1 - exp(-(V + 55) / 10));
+	const double bn = 0.125 * exp(-(V + 65) / 80);
+
+	return an / (an + bn);
+}
+
+static double hh_g(const struct hh_par *q, double V)
+{
+	const double n = hh_ninf(V);
+
+	return (-q->g_Na * q->m * q->m * q->m * q->h * (V - q->E_Na) -
+		q->g_K * n * n * n * n * (V - q->E_K) - q->g_L * (V - q->E_L)) /
+	       q->C;
+}
+
+/* Sign changes of g on [lo, hi] in steps of 0.01 (offset so that no node
+ * hits alpha_n's removable singularity), each refined by bisection. */
+static size_t scan_roots(double (*g)(const void *, double), const void *q,
+			 double lo, double hi, double *r, size_t max)
+{
+	size_t nr = 0, N = (size_t)((hi - lo) / 0.01);
+	double a = lo + 0.001234, ga = g(q, a);
+
+	for (size_t i = 1; i <= N; i++) {
+		double b = lo + 0.001234 + 0.01 * (double)i, gb = g(q, b);
+
+		if (ga * gb < 0 && nr < max) {
+			double x0 = a, x1 = b, g0 = ga;
+
+			for (int it = 0; it < 200; it++) {
+				double xm = 0.5 * (x0 + x1), gm = g(q, xm);
+
+				if (gm * g0 > 0) {
+					x0 = xm;
+					g0 = gm;
+				} else {
+					x1 = xm;
+				}
+			}
+			r[nr++] = 0.5 * (x0 + x1);
+		}
+		a = b;
+		ga = gb;
+	}
+	return nr;
+}
+
+static double wide_g(const void *q, double x)
+{
+	(void)q;
+	const double yi = wide_alpha(x) / (wide_alpha(x) + wide_beta(x));
+
+	return 10 - x - 100 * pow(yi, 4);
+}
+
+static double hh_g_v(const void *q, double V)
+{
+	return hh_g(q, V);
+}
+
+static void test_wide_box(void **state)
+{
+	(void)state;
+	soma_system *s = NULL;
+	soma_box box;
+	soma_fixed_point *fp = NULL;
+	size_t n = 0, nr;
+	double r[8];
+
+	/* the gating system: one root, found once, |f| there ~ 0 */
+	assert_int_equal(soma_system_new(2, xy_names, 0, NULL, NULL, wide_gate,
+					 NULL, &s), SOMA_OK);
+	box = box2(s, "x", -2000, 2000, "y", 0, 1);
+	nr = scan_roots(wide_g, NULL, -2000, 2000, r, 8);
+	assert_int_equal(nr, 1);
+	assert_int_equal(soma_fixed_points(s, &box, NULL, &fp, &n), SOMA_OK);
+	if (n != 1)
+		print_error("wide gate: %zu fixed points, 1 expected (x = %.9g)\n",
+			    n, r[0]);
+	assert_int_equal(n, 1);
+	{
+		const double yi = wide_alpha(r[0]) /
+				  (wide_alpha(r[0]) + wide_beta(r[0]));
+		double f[2];
+
+		print_message("  wide gate: (%.10f, %.10f), reference (%.10f, "
+			      "%.10f)\n", fp[0].x[0], fp[0].x[1], r[0], yi);
+		/* bisection to ~1e-12; the slopes are O(1): 1e-8 in x */
+		assert_true(fabs(fp[0].x[0] - r[0]) <= 1e-8);
+		assert_true(fabs(fp[0].x[1] - yi) <= 1e-10);
+		wide_gate(NULL, fp[0].x, NULL, f);
+		assert_true(fabs(f[0]) <= 1e-9 && fabs(f[1]) <= 1e-9);
+	}
+	free(fp);
+	soma_system_destroy(s);
+
+	/* Hodgkin-Huxley, g_L 0.3 nS, V in [-2000, 2000] mV, n in [0, 1], m
+	 * and h held at their initial values: the roots of C dV/dt at
+	 * n = n_inf(V) */
+	{
+		struct hh_par q;
+
+		s = model_system("hh");
+		assert_int_equal(soma_system_set(s, "g_L", 0.3), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "E_Na", &q.E_Na), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "g_Na", &q.g_Na), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "E_K", &q.E_K), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "g_K", &q.g_K), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "E_L", &q.E_L), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "g_L", &q.g_L), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "C", &q.C), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "m", &q.m), SOMA_OK);
+		assert_int_equal(soma_system_get(s, "h", &q.h), SOMA_OK);
+		box = box2(s, "V", -2000, 2000, "n", 0, 1);
+		nr = scan_roots(hh_g_v, &q, -2000, 2000, r, 8);
+		assert_int_equal(nr, 1);
+		fp = NULL;
+		assert_int_equal(soma_fixed_points(s, &box, NULL, &fp, &n),
+				 SOMA_OK);
+		if (n != 1)
+			print_error("hh wide box: %zu fixed points, 1 expected "
+				    "(V = %.9g)\n", n, r[0]);
+		assert_int_equal(n, 1);
+		print_message("  hh wide box: V = %.10f mV, n = %.10f; reference "
+			      "V = %.10f, n_inf = %.10f\n", fp[0].x[0],
+			      fp[0].x[1], r[0], hh_ninf(r[0]));
+		/* dg/dV ~ 30 pA/mV/pF: 1e-7 mV is far above both errors */
+		assert_true(fabs(fp[0].x[0] - r[0]) <= 1e-7);
+		assert_true(fabs(fp[0].x[1] - hh_ninf(r[0])) <= 1e-9);
+		free(fp);
+		soma_system_destroy(s);
+	}
+}
+
+/* the quaif right-hand side, a_0 (V - V_rest)(V - V_c) + I over tau: a
+ * quadratic with a double root at (V_rest + V_c) / 2 when I = a_0 (V_c -
+ * V_rest)^2 / 4 */
+static int quad1(void *ctx, const double *y, const double *p, double *d)
+{
+	(void)ctx;
+	d[0] = (p[0] * (y[0] - p[1]) * (y[0] - p[2]) + p[3]) / p[4];
+	return 0;
+}
+
+static void test_tangent_1d(void **state)
+{
+	(void)state;
+	const char *const vn[] = { "V" };
+	const char *const pn[] = { "a0", "V_rest", "V_c", "I", "tau" };
+	const double a0 = 0.07, Vr = -65, Vc = -50, tau = 10;
+	const double Is = a0 * (Vc - Vr) * (Vc - Vr) / 4; /* 3.9375, exact */
+	const double pv[5] = { a0, Vr, Vc, Is, tau };
+	const double boxes[][2] = { { -80, -35 }, { -60, -55 }, { -70, -40 },
+				    { -57.6, -57.4 }, { -59.3, -51.1 },
+				    { -100, 0 } };
+	const double dI[] = { 0, -1e-7, -1e-9, 1e-7, 1e-9 };
+	const unsigned grids[] = { 0, 101 };
+	soma_system *s = NULL;
+
+	assert_int_equal(soma_system_new(1, vn, 5, pn, pv, quad1, NULL, &s),
+			 SOMA_OK);
+	for (size_t b = 0; b < sizeof(boxes) / sizeof(boxes[0]); b++)
+		for (size_t i = 0; i < sizeof(dI) / sizeof(dI[0]); i++)
+			for (size_t g = 0; g < 2; g++) {
+				soma_box box = { 1, { 0 }, { boxes[b][0] },
+						 { boxes[b][1] } };
+				soma_fp_opts o = { .grid = grids[g] };
+				soma_fixed_point *fp = NULL;
+				size_t n = 0, want;
+				/* roots V_m -+ sqrt(-dI / a0) */
+				const double Vm = 0.5 * (Vr + Vc);
+				const double d = dI[i] < 0 ? sqrt(-dI[i] / a0) : 0;
+
+				want = dI[i] == 0 ? 1 : dI[i] < 0 ? 2 : 0;
+				assert_int_equal(soma_system_set(s, "I", Is + dI[i]),
+						 SOMA_OK);
+				assert_int_equal(soma_fixed_points(s, &box, &o, &fp,
+								   &n), SOMA_OK);
+				if (n != want)
+					print_error("quadratic, box [%g, %g], I* %+g, "
+						    "grid %u: %zu points, %zu "
+						    "expected\n", boxes[b][0],
+						    boxes[b][1], dI[i], grids[g],
+						    n, want);
+				assert_int_equal(n, want);
+				if (want == 1) {
+					if (fp[0].type != SOMA_FP_SADDLE_NODE)
+						print_error("quadratic, box [%g, %g], "
+							    "grid %u: tangent root "
+							    "%.12g is a %s\n",
+							    boxes[b][0], boxes[b][1],
+							    grids[g], fp[0].x[0],
+							    soma_fp_type_name(fp[0].type));
+					/* |f| ~ rounding 1e-17 at a0/tau (V -
+					 * V_m)^2: |V - V_m| <= 1e-6 */
+					assert_true(fabs(fp[0].x[0] - Vm) <= 1e-6);
+					assert_int_equal(fp[0].type,
+							 SOMA_FP_SADDLE_NODE);
+					assert_int_equal(fp[0].stable, 0);
+				} else if (want == 2) {
+					/* simple roots, to 1e-9 mV */
+					assert_true(fabs(fp[0].x[0] - (Vm - d)) <=
+						    1e-9);
+					assert_true(fabs(fp[1].x[0] - (Vm + d)) <=
+						    1e-9);
+					assert_int_equal(fp[0].type,
+							 SOMA_FP_STABLE_POINT);
+					assert_int_equal(fp[1].type,
+							 SOMA_FP_UNSTABLE_POINT);
+				}
+				free(fp);
+			}
+	soma_system_destroy(s);
+}
+
+/*
+ * The type must not depend on the variables' units: y -> S y maps J to
+ * S J S^-1 (same eigenvalues). Morris-Lecar at rest with phi = 3e-5/ms has
+ * eigenvalues -5.2e-5 and -0.1 per ms: a stable node, however V and W are
+ * scaled (a tolerance relative to max |J_ij| once called it a line).
+ */
+static void test_classify_units(void **state)
+{
+	static const double lam[][2] = { { -5.2e-5, -0.1 }, { -1e-3, -2.0 },
+					 { 1e-4, -3.0 } };
+	static const double scale[] = { 1e-6, 1e-3, 1.0, 1e3, 1e6 };
+
+	(void)state;
+	for (size_t e = 0; e < sizeof(lam) / sizeof(lam[0]); e++) {
+		/* a non-normal matrix with eigenvalues l1, l2: [l1 1; 0 l2] */
+		const double l1 = lam[e][0], l2 = lam[e][1];
+		int want = l1 * l2 < 0 ? SOMA_FP_SADDLE : SOMA_FP_STABLE_NODE;
+
+		for (size_t k = 0; k < sizeof(scale) / sizeof(scale[0]); k++) {
+			double s = scale[k];
+			double J[4] = { l1, s * 1.0, 0.0, l2 }; /* S J S^-1, S = diag(s, 1) */
+			double re[2], im[2];
+			int t = soma_classify(2, J, re, im);
+
+			assert_int_equal(t, want);
+			assert_true(fabs(re[0] - fmax(l1, l2)) <= 1e-12 * fabs(l2));
+			/* and with a coupling below the diagonal */
+			J[1] = 0.0;
+			J[2] = 3.0 / s;
+			assert_int_equal(soma_classify(2, J, NULL, NULL), want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1219,6 +1500,9 @@ int main(void)
 		cmocka_unit_test(test_trajectory_held),
 		cmocka_unit_test(test_limit_cycle),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_wide_box),
+		cmocka_unit_test(test_tangent_1d),
+		cmocka_unit_test(test_classify_units),
 	};
 
 	gsl_set_error_handler_off();
