@@ -589,9 +589,47 @@ static void write_bifurcation(FILE *f, const soma_analysis *a)
 	}
 }
 
+/* The saddle-node located next to an end of branch @br whose end point is
+ * @end (within one sweep step and 5% of the box), or NULL: the fold the
+ * branch runs into, so the lines reach it. */
+static const soma_bif_special *fold_at(const soma_analysis *a,
+				       const soma_bif_point *end)
+{
+	const soma_bifurcation *b = a->bres;
+	unsigned n = a->bif.par[0].points ? a->bif.par[0].points : 200;
+	double step = fabs(a->bif.par[0].to - a->bif.par[0].from) / (n - 1);
+
+	for (size_t i = 0; i < b->n_special; i++) {
+		const soma_bif_special *s = &b->special[i];
+		double d = 0;
+
+		if (s->kind != SOMA_BIF_SADDLE_NODE ||
+		    fabs(s->p - end->p[0]) > 1.0001 * step)
+			continue;
+		for (size_t k = 0; k < a->box.n; k++) {
+			double w = (s->x[k] - end->fp.x[k]) /
+				   (a->box.hi[k] - a->box.lo[k]);
+
+			d += w * w;
+		}
+		if (d <= 0.05 * 0.05)
+			return s;
+	}
+	return NULL;
+}
+
+static void put_branch_row(FILE *f, const soma_analysis *a, double p,
+			   const double *x, int stable)
+{
+	fprintf(f, "%.12g", p);
+	for (size_t k = 0; k < a->box.n; k++)
+		fprintf(f, ",%.12g", x[k]);
+	fprintf(f, ",%d\n", stable);
+}
+
 /* For drawing: each branch as runs of one stability, a blank line between
  * runs; a run starts at the last point of the one before, so the lines
- * join. */
+ * join, and a branch that ends in a located fold is drawn up to it. */
 static void write_branches(FILE *f, const soma_analysis *a)
 {
 	const soma_bifurcation *b = a->bres;
@@ -600,26 +638,31 @@ static void write_branches(FILE *f, const soma_analysis *a)
 	put_header_vars(f, a);
 	fputs(",stable\n", f);
 	for (int br = 0; br < b->n_branches; br++) {
-		const soma_bif_point *prev = NULL;
+		const soma_bif_point *prev = NULL, *first = NULL;
+		const soma_bif_special *fold;
 
 		for (size_t i = 0; i < b->n_points; i++) {
 			const soma_bif_point *p = &b->points[i];
 
 			if (p->branch != br)
 				continue;
+			if (!first) {
+				first = p;
+				fold = fold_at(a, p);
+				if (fold)
+					put_branch_row(f, a, fold->p, fold->x,
+						       p->fp.stable);
+			}
 			if (prev && prev->fp.stable != p->fp.stable) {
 				fputc('\n', f);
-				fprintf(f, "%.12g", prev->p[0]);
-				for (size_t k = 0; k < a->box.n; k++)
-					fprintf(f, ",%.12g", prev->fp.x[k]);
-				fprintf(f, ",%d\n", p->fp.stable);
+				put_branch_row(f, a, prev->p[0], prev->fp.x,
+					       p->fp.stable);
 			}
-			fprintf(f, "%.12g", p->p[0]);
-			for (size_t k = 0; k < a->box.n; k++)
-				fprintf(f, ",%.12g", p->fp.x[k]);
-			fprintf(f, ",%d\n", p->fp.stable);
+			put_branch_row(f, a, p->p[0], p->fp.x, p->fp.stable);
 			prev = p;
 		}
+		if (prev && prev != first && (fold = fold_at(a, prev)))
+			put_branch_row(f, a, fold->p, fold->x, prev->fp.stable);
 		fputc('\n', f);
 	}
 }

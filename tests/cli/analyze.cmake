@@ -7,8 +7,8 @@ include("${CMAKE_CURRENT_LIST_DIR}/common.cmake")
 
 file(GLOB files "${SRC}/examples/analysis/*.yaml")
 list(LENGTH files n_files)
-if(n_files LESS 10)
-  fail("examples/analysis: ${n_files} files, expected the 10 of the issue")
+if(n_files LESS 12)
+  fail("examples/analysis: ${n_files} files, expected at least 12")
 endif()
 foreach(f ${files})
   get_filename_component(stem "${f}" NAME_WE)
@@ -60,6 +60,11 @@ expect_match("${out_fitzhugh_nagumo_plane}" "Limit cycle #1: period 39\\.4" "fit
 expect_match("${out_morris_lecar_plane}" "Limit cycle #1: period 8[45]\\.[0-9]" "morris_lecar_plane")
 expect_file("${WORK}/hindmarsh_rose_plane/trajectory_1.csv")
 expect_file("${WORK}/hindmarsh_rose_plane/limit_cycle_1.csv")
+
+# The QuaIF phase line at 2 pA: rest and threshold at
+# -57.5 -+ sqrt(7.5^2 - 2/0.07) mV.
+expect_match("${out_quaif_phase_line}" "Fixed point #1 at V=-62\\.76104[0-9]* mV: stable point" "quaif_phase_line")
+expect_match("${out_quaif_phase_line}" "Fixed point #2 at V=-52\\.23895[0-9]* mV: unstable point" "quaif_phase_line")
 
 # Bifurcations: FitzHugh-Nagumo's Hopf points at I = 0.3313 and 1.4187
 # (trace zero at V = -+sqrt(1 - b/tau)); the Wong-Wang saddle-node against
@@ -113,3 +118,27 @@ soma_run(ARGS analyze bifurcation "${SRC}/examples/analysis/wong_wang_coh0.yaml"
 expect_match("${ERR}" "bifurcation" "bifurcation of a file without the section")
 soma_run(ARGS analyze --help EXPECT 0)
 expect_match("${OUT}" "Usage: soma analyze phase-plane" "soma analyze --help")
+
+# The figures, drawn as soma run draws its own: phase_plane and bifurcation,
+# PNG and SVG beside the script, listed in the manifest.
+find_program(GNUPLOT gnuplot)
+if(GNUPLOT)
+  foreach(case "phase-plane;wong_wang_coh51;phase_plane"
+          "bifurcation;fitzhugh_nagumo_current;bifurcation"
+          "bifurcation;wong_wang_input_coherence;bifurcation"
+          "phase-plane;quaif_phase_line;phase_plane")
+    list(GET case 0 cmd)
+    list(GET case 1 stem)
+    list(GET case 2 fig)
+    soma_run(ARGS analyze ${cmd} "${SRC}/examples/analysis/${stem}.yaml"
+             -o "${WORK}/fig_${stem}" EXPECT 0)
+    if(NOT "${ERR}" STREQUAL "")
+      fail("${stem}: messages while drawing:\n${ERR}")
+    endif()
+    foreach(ext gp png svg)
+      expect_file("${WORK}/fig_${stem}/${fig}.${ext}")
+    endforeach()
+    file(READ "${WORK}/fig_${stem}/.soma-outputs" manifest)
+    expect_match("${manifest}" "${fig}.png" "${stem}: manifest")
+  endforeach()
+endif()

@@ -191,9 +191,23 @@ static void put_phase_plane(FILE *f, const soma_analysis_info *in,
 		fputs("\tset ylabel ", f);
 		cli_gp_quoted(f, d);
 		fputs("\n\tset xzeroaxis lt -1\n", f);
+		if (in->n_trajectories)
+			fputs("\tset multiplot layout 2,1\n", f);
 		fputs("\tplot 'vector_field.csv' using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'right-hand side'", f);
 		put_fixed_points(f, in, "2", "0", 3 + n_fp);
 		fputs("\n", f);
+		if (in->n_trajectories) {
+			/* below: the trajectories against time */
+			fputs("\tunset xzeroaxis\n\tset title\n\tset autoscale x\n"
+			      "\tset xlabel 't (ms)'\n\tset yrange [xlo:xhi]\n\tset ylabel ", f);
+			cli_gp_quoted(f, xl);
+			fputs("\n\tplot ", f);
+			for (size_t i = 0; i < in->n_trajectories; i++)
+				fprintf(f, "%s'trajectory_%zu.csv' using 1:%d with lines lw 1.5 lc rgb '%s' title 'trajectory %zu'",
+					i ? ", \\\n\t     " : "", i + 1,
+					traj_col(in, in->box.var[0]), traj_colour(i), i + 1);
+			fputs("\n\tunset multiplot\n", f);
+		}
 		cli_gp_loop_close(f);
 		return;
 	}
