@@ -61,7 +61,8 @@ typedef struct soma_system soma_system;
 
 /**
  * Right-hand side of a user system: dydt[k] = f_k(y) for the n variables,
- * with the current values of the system's parameters @p par.
+ * with the current values of the system's parameters @p par (in the order
+ * of the par_names given to soma_system_new()).
  * @return 0, or non-zero when f cannot be evaluated at y (the caller then
  *         treats the point as outside the domain)
  */
@@ -125,7 +126,8 @@ int soma_system_set_unit(soma_system *s, const char *name, const char *unit);
 
 /**
  * Set the value of @p name: a variable (the value it is held at when it is
- * not a target of an analysis, and the default start of trajectories), a
+ * not a target of an analysis, and the default start of trajectories; not
+ * range-checked, as an analysis may look anywhere), a
  * parameter, or an input channel of a model (a constant input, in the
  * channel's unit). A model's parameters are checked against their valid
  * range.
@@ -254,7 +256,8 @@ typedef struct soma_fp_opts {
  * then the second (ascending).
  * @param out   receives a malloc'ed array (free() it), NULL when none
  * @param n_out receives the count
- * @return SOMA_OK, SOMA_EINVAL (bad box), SOMA_ERANGE, SOMA_ENOMEM
+ * @return SOMA_OK, SOMA_EINVAL (bad box), SOMA_ERANGE (the model refuses
+ *         its parameters, e.g. V_reset >= V_th), SOMA_ECANCELED, SOMA_ENOMEM
  */
 int soma_fixed_points(soma_system *s, const soma_box *box,
 		      const soma_fp_opts *opts, soma_fixed_point **out,
@@ -295,10 +298,14 @@ int soma_vector_field(soma_system *s, const soma_box *box, unsigned resolution,
 
 /* ---- trajectories and limit cycles ------------------------------------------ */
 
-/** How trajectories are integrated; zero-initialise for the defaults. */
+/** How trajectories are integrated; zero-initialise for the defaults (a
+ *  NULL pointer to options, here and for soma_fp_opts and soma_cycle_opts,
+ *  means the defaults too). */
 typedef struct soma_flow_opts {
 	double dt;          /**< step, ms (default 0.01) */
-	soma_method method; /**< default: rk4 */
+	soma_method method; /**< SOMA_METHOD_DEFAULT means rk4 here (not the
+				 model's default method: analysis wants
+				 accuracy) */
 	double rtol, atol;  /**< adaptive methods (defaults 1e-6, 1e-9) */
 	unsigned every;     /**< keep every k-th step in the output (default 1) */
 } soma_flow_opts;
@@ -411,7 +418,8 @@ const char *soma_bif_kind_name(soma_bif_kind k);
 typedef struct soma_bif_special {
 	soma_bif_kind kind;
 	double p;                          /**< parameter value, located by
-						bisection to 1e-10 relative */
+						bisection to 1e-10 of max(|p|, 1e-3 of
+						the swept range) */
 	double x[SOMA_ANALYSIS_MAX_DIM];   /**< fixed point there */
 	int branch;
 	double omega;                      /**< Hopf: imaginary part, rad/ms */
@@ -545,6 +553,10 @@ int soma_analysis_run(soma_analysis *a);
 
 /** What soma_analysis_run() found, or NULL before it succeeded. */
 const soma_analysis_info *soma_analysis_get_info(const soma_analysis *a);
+
+/* What soma_analysis_open_dir() and soma_analysis_write() leave to the
+ * caller, as `soma analyze` does it: removing the previous outputs listed
+ * in DIR/.soma-outputs, writing that manifest, drawing the figures. */
 
 /**
  * Create directory @p dir (with its parents) and lock it for this analysis

@@ -119,7 +119,9 @@ static const char analyze_usage_text[] =
 	"      --no-plots        write no gnuplot script and no figure\n"
 	"  -h, --help            show this help and exit\n"
 	"\n"
-	"Exit status: 0 success, 1 the analysis failed, 2 bad command line or file.\n";
+	"Exit status: 0 success, 1 the analysis failed (or an output error),\n"
+	"2 bad command line or file, 130 or 143 interrupted (SIGINT, SIGTERM:\n"
+	"no data written).\n";
 
 static const char models_usage_text[] =
 	"Usage: soma models [--markdown] [NAME...]\n"
