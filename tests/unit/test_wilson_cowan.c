@@ -18,11 +18,10 @@
 #include <cmocka.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_multiroots.h>
-#include <gsl/gsl_vector.h>
 
 #include "core/internal.h"
 #include "soma/soma.h"
+#include "root2.h"
 
 /* The seed's §1.4.1 parameters, in this file's own order. */
 struct wc {
@@ -220,39 +219,17 @@ static void test_sigmoid_zero(void **state)
 
 /* ---- fixed points ------------------------------------------------------ */
 
-static int root_f(const gsl_vector *x, void *params, gsl_vector *f)
+/* wc_f as root2() takes it */
+static void root_f(const void *ctx, double x, double y, double *fx, double *fy)
 {
-	double fe, fi;
-
-	wc_f(params, gsl_vector_get(x, 0), gsl_vector_get(x, 1), &fe, &fi);
-	gsl_vector_set(f, 0, fe);
-	gsl_vector_set(f, 1, fi);
-	return GSL_SUCCESS;
+	wc_f(ctx, x, y, fx, fy);
 }
 
-/* A root of wc_f near (ae, ai) by gsl_multiroot_fsolver_hybrids; 0 on
- * convergence (|f| < 1e-14). */
+/* A root of wc_f near (ae, ai) (tests/support/root2.c); 0 on convergence
+ * (|f| < 1e-14). */
 static int fixed_point(struct wc *q, double *ae, double *ai)
 {
-	const gsl_multiroot_fsolver_type *T = gsl_multiroot_fsolver_hybrids;
-	gsl_multiroot_fsolver *s = gsl_multiroot_fsolver_alloc(T, 2);
-	gsl_multiroot_function F = { root_f, 2, q };
-	gsl_vector *x = gsl_vector_alloc(2);
-	int status = GSL_CONTINUE, iter = 0;
-
-	gsl_vector_set(x, 0, *ae);
-	gsl_vector_set(x, 1, *ai);
-	gsl_multiroot_fsolver_set(s, &F, x);
-	while (status == GSL_CONTINUE && iter++ < 1000) {
-		if (gsl_multiroot_fsolver_iterate(s))
-			break;
-		status = gsl_multiroot_test_residual(s->f, 1e-14);
-	}
-	*ae = gsl_vector_get(s->x, 0);
-	*ai = gsl_vector_get(s->x, 1);
-	gsl_multiroot_fsolver_free(s);
-	gsl_vector_free(x);
-	return status == GSL_SUCCESS ? 0 : -1;
+	return root2(root_f, q, ae, ai, 1e-14);
 }
 
 /* Largest real part of the eigenvalues of the Jacobian of wc_f at (ae, ai),

@@ -22,11 +22,10 @@
 #include <cmocka.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_multiroots.h>
-#include <gsl/gsl_vector.h>
 
 #include "core/internal.h"
 #include "soma/soma.h"
+#include "root2.h"
 
 /* The seed's parameters in the seed's units (nA, s, Hz). */
 struct ww {
@@ -299,39 +298,17 @@ static void test_rate_at_zero(void **state)
 
 /* ---- fixed points ------------------------------------------------------ */
 
-static int root_f(const gsl_vector *x, void *params, gsl_vector *f)
+/* seed_f as root2() takes it */
+static void root_f(const void *ctx, double x, double y, double *fx, double *fy)
 {
-	double f1, f2;
-
-	seed_f(params, gsl_vector_get(x, 0), gsl_vector_get(x, 1), &f1, &f2);
-	gsl_vector_set(f, 0, f1);
-	gsl_vector_set(f, 1, f2);
-	return GSL_SUCCESS;
+	seed_f(ctx, x, y, fx, fy);
 }
 
-/* A root of seed_f near (s1, s2) by gsl_multiroot_fsolver_hybrids; 0 on
- * convergence (|f| < 1e-12 per s). */
+/* A root of seed_f near (s1, s2) (tests/support/root2.c); 0 on convergence
+ * (|f| < 1e-12). */
 static int fixed_point(struct ww *q, double *s1, double *s2)
 {
-	gsl_multiroot_fsolver *s =
-		gsl_multiroot_fsolver_alloc(gsl_multiroot_fsolver_hybrids, 2);
-	gsl_multiroot_function F = { root_f, 2, q };
-	gsl_vector *x = gsl_vector_alloc(2);
-	int status = GSL_CONTINUE, iter = 0;
-
-	gsl_vector_set(x, 0, *s1);
-	gsl_vector_set(x, 1, *s2);
-	gsl_multiroot_fsolver_set(s, &F, x);
-	while (status == GSL_CONTINUE && iter++ < 1000) {
-		if (gsl_multiroot_fsolver_iterate(s))
-			break;
-		status = gsl_multiroot_test_residual(s->f, 1e-12);
-	}
-	*s1 = gsl_vector_get(s->x, 0);
-	*s2 = gsl_vector_get(s->x, 1);
-	gsl_multiroot_fsolver_free(s);
-	gsl_vector_free(x);
-	return status == GSL_SUCCESS ? 0 : -1;
+	return root2(root_f, q, s1, s2, 1e-12);
 }
 
 /* One unit with mu_0 constant and coherence coh, from (s1, s2), for
