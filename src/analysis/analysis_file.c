@@ -187,19 +187,10 @@ static const char *var_name(const soma_analysis *a, size_t k)
 /* Is @lc the same cycle as one found before? */
 static int known_cycle(const soma_analysis *a, const soma_limit_cycle *lc)
 {
-	for (size_t i = 0; i < a->n_cycles; i++) {
-		const soma_limit_cycle *o = &a->cycles[i];
-		int same = fabs(o->period - lc->period) <= 1e-2 * o->period;
-
-		for (size_t k = 0; same && k < a->box.n; k++) {
-			double w = a->box.hi[k] - a->box.lo[k];
-
-			same = fabs(o->min[k] - lc->min[k]) <= 1e-2 * w &&
-			       fabs(o->max[k] - lc->max[k]) <= 1e-2 * w;
-		}
-		if (same)
+	for (size_t i = 0; i < a->n_cycles; i++)
+		if (soma__same_cycle(&a->box, a->cycles[i].period,
+				     a->cycles[i].min, a->cycles[i].max, lc, 1e-2))
 			return 1;
-	}
 	return 0;
 }
 
@@ -291,10 +282,7 @@ static int run_phase_plane(soma_analysis *a)
 		for (size_t i = 0; i < a->n_fps && !rc; i++) {
 			if (a->fps[i].stable)
 				continue;
-			memcpy(y, a->sys->y, a->sys->n_var * sizeof(double));
-			for (size_t k = 0; k < a->box.n; k++)
-				y[a->box.var[k]] = a->fps[i].x[k] +
-					1e-3 * (a->box.hi[k] - a->box.lo[k]);
+			soma__cycle_start(a->sys, &a->box, a->fps[i].x, y);
 			rc = try_cycle(a, y);
 		}
 		if (rc)

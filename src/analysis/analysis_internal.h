@@ -82,6 +82,17 @@ struct soma__sys_ode_ctx {
 void soma__sys_ode(soma_system *s, const soma_box *box,
 		   struct soma__sys_ode_ctx *ctx, struct soma__ode *ode);
 
+/* The full state beside fixed point @x (box order) where a search for a
+ * limit cycle starts: 1e-3 of the box size along each target variable, the
+ * others at their values in s->y; @y gets s->n_var values. */
+void soma__cycle_start(const soma_system *s, const soma_box *box,
+		       const double *x, double *y);
+
+/* Are two cycles the same: periods within @tol relative, extremes of each
+ * target variable within @tol of the box size? */
+int soma__same_cycle(const soma_box *box, double period_a, const double *min_a,
+		     const double *max_a, const soma_limit_cycle *b, double tol);
+
 /* The nullcline segments of a 2-D box (nullcline.c), one per grid cell
  * crossing, for the nullclines k with bit k of @mask set, on a @res x @res
  * grid; the box checked and soma__sys_ready() called. 0 or SOMA_ENOMEM;

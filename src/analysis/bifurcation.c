@@ -605,26 +605,16 @@ static int cycles_at(struct bif *b, const soma_cycle_opts *co, double p,
 
 		if (fp->stable)
 			continue;
-		memcpy(y0, b->s->y, b->s->n_var * sizeof(double));
-		for (size_t k = 0; k < b->n; k++)
-			y0[b->box->var[k]] = fp->x[k] + 1e-3 * size_k(b, k);
+		soma__cycle_start(b->s, b->box, fp->x, y0);
 		rc = soma_limit_cycle_find(b->s, b->box, y0, co, &lc);
 		if (rc)
 			return rc;
 		if (!lc.found)
 			continue;
-		for (size_t i = first; i < r->n_cycles && !dup; i++) {
-			const soma_bif_cycle *c = &r->cycles[i];
-			int same = fabs(c->period - lc.period) <= 1e-3 * lc.period;
-
-			for (size_t k = 0; k < b->n && same; k++) {
-				double e = 1e-3 * size_k(b, k);
-
-				same = fabs(c->min[k] - lc.min[k]) <= e &&
-				       fabs(c->max[k] - lc.max[k]) <= e;
-			}
-			dup = same;
-		}
+		for (size_t i = first; i < r->n_cycles && !dup; i++)
+			dup = soma__same_cycle(b->box, r->cycles[i].period,
+					       r->cycles[i].min, r->cycles[i].max,
+					       &lc, 1e-3);
 		if (!dup) {
 			soma_bif_cycle *c;
 

@@ -548,6 +548,28 @@ out:
 	return rc;
 }
 
+void soma__cycle_start(const soma_system *s, const soma_box *box,
+		       const double *x, double *y)
+{
+	memcpy(y, s->y, s->n_var * sizeof(double));
+	for (size_t k = 0; k < box->n; k++)
+		y[box->var[k]] = x[k] + 1e-3 * (box->hi[k] - box->lo[k]);
+}
+
+int soma__same_cycle(const soma_box *box, double period_a, const double *min_a,
+		     const double *max_a, const soma_limit_cycle *b, double tol)
+{
+	if (fabs(period_a - b->period) > tol * b->period)
+		return 0;
+	for (size_t k = 0; k < box->n; k++) {
+		double e = tol * (box->hi[k] - box->lo[k]);
+
+		if (fabs(min_a[k] - b->min[k]) > e || fabs(max_a[k] - b->max[k]) > e)
+			return 0;
+	}
+	return 1;
+}
+
 void soma_limit_cycle_clear(soma_limit_cycle *lc)
 {
 	if (!lc)
